@@ -1,0 +1,160 @@
+"""Criteria catalogues (regulation texts, thresholds, rules) as data, and their typed loader.
+
+`load_catalogue("tt24-2023")` reads `tt24-2023.yaml` beside this file. The evaluation stage
+reads only what this module returns; adding a regulation is adding a YAML file.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pipeline.vocab import TITLE_SCALES
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LevelTexts(_M):
+    level1: str
+    level2: str | None = None
+
+    def at(self, level: int) -> str:
+        return self.level2 if level == 2 and self.level2 else self.level1
+
+    @property
+    def differ(self) -> bool:
+        return bool(self.level2) and self.level2 != self.level1
+
+
+class RosterSource(_M):
+    field: str
+    scale: Literal["individual", "collective"] | None = None
+    at_least: str | None = None
+
+
+class Fact(_M):
+    label: str
+    roster: RosterSource
+
+
+class PercentThreshold(_M):
+    fact: str
+    min_percent: Fraction
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exact(cls, data):
+        # thresholds are read as exact fractions: "92.5" → 185/2, never a float
+        if isinstance(data, dict) and "min_percent" in data:
+            data = {**data, "min_percent": Fraction(str(data["min_percent"]))}
+        return data
+
+
+class TitleThreshold(_M):
+    at_least: str
+
+
+class QualitativeRule(_M):
+    kind: Literal["qualitative"]
+
+
+class PercentageRule(_M):
+    kind: Literal["percentage"]
+    level1: PercentThreshold
+    level2: PercentThreshold
+
+
+class CollectiveTitleRule(_M):
+    kind: Literal["collective_title"]
+    level1: TitleThreshold
+    level2: TitleThreshold
+
+
+Rule = Annotated[Union[QualitativeRule, PercentageRule, CollectiveTitleRule], Field(discriminator="kind")]
+
+
+class Indicator(_M):
+    number: int
+    text: LevelTexts
+    rule: Rule
+    applies_to: list[str] | None = None  # None: every unit kind
+    source: dict[str, str] = Field(default_factory=dict)
+
+    def applies(self, unit_kind: str) -> bool:
+        return self.applies_to is None or unit_kind in self.applies_to
+
+
+class Criterion(_M):
+    number: int
+    title: LevelTexts
+    indicators: list[Indicator]
+
+
+class Catalogue(_M):
+    id: str
+    name: str
+    full_name: str
+    first_year: int
+    unit_kinds: dict[str, str]
+    facts: dict[str, Fact]
+    criteria: list[Criterion]
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        for c in self.criteria:
+            for i in c.indicators:
+                if isinstance(i.rule, PercentageRule):
+                    for t in (i.rule.level1, i.rule.level2):
+                        if t.fact not in self.facts:
+                            raise ValueError(f"{c.number}.{i.number}: unknown fact {t.fact!r}")
+                if isinstance(i.rule, CollectiveTitleRule):
+                    for t in (i.rule.level1, i.rule.level2):
+                        if t.at_least not in TITLE_SCALES["collective"]:
+                            raise ValueError(f"{c.number}.{i.number}: unknown collective title {t.at_least!r}")
+                for kind in i.applies_to or []:
+                    if kind not in self.unit_kinds:
+                        raise ValueError(f"{c.number}.{i.number}: unknown unit kind {kind!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _facts_known(self):
+        for name, fact in self.facts.items():
+            src = fact.roster
+            if src.at_least is not None and (src.scale is None or src.at_least not in TITLE_SCALES[src.scale]):
+                raise ValueError(f"fact {name}: {src.at_least!r} is not a title of scale {src.scale!r}")
+        return self
+
+    def indicator_codes(self) -> list[str]:
+        return [f"{c.number}.{i.number}" for c in self.criteria for i in c.indicators]
+
+    def indicator(self, code: str) -> tuple[Criterion, Indicator]:
+        for c in self.criteria:
+            for i in c.indicators:
+                if f"{c.number}.{i.number}" == code:
+                    return c, i
+        raise KeyError(code)
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in CATALOGUE_DIR.glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def load_catalogue(regulation: str) -> Catalogue:
+    path = CATALOGUE_DIR / f"{regulation}.yaml"
+    if regulation not in available():
+        raise KeyError(regulation)
+    return Catalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def catalogue_path(regulation: str) -> Path:
+    return CATALOGUE_DIR / f"{regulation}.yaml"

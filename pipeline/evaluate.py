@@ -1,0 +1,246 @@
+"""Stage 3 — evaluate: input model + criteria catalogue → `Assessment` (every verdict, with its figures).
+
+Pure: no file, no document library. Arithmetic is exact — a share reaches a threshold when
+`count × 100 ≥ threshold × total` in integers/fractions, so 18 of 20 is 90% and reaches 90%,
+and 35 of 39 (89,74…%) does not. A criterion takes the lowest level of its applicable
+indicators ("Tiêu chí chỉ đạt khi tất cả các chỉ tiêu của tiêu chí đều đạt"), the unit the
+lowest of its criteria. Not-applicable indicators are kept out of every count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from pipeline.criteria import (
+    Catalogue,
+    CollectiveTitleRule,
+    Indicator,
+    PercentageRule,
+    QualitativeRule,
+)
+from pipeline.formatting import percent_beside, percent_share, percent_threshold
+from pipeline.model import DossierInput
+from pipeline.vocab import COLLECTIVE_TITLES, LEVEL_BY_CODE, NOT_APPLICABLE_LABEL, Level, rank
+
+
+@dataclass(frozen=True)
+class Check:
+    """One level's test of one indicator, in words a person can verify."""
+
+    level: int
+    met: bool
+    text: str
+    numerator: int | None = None
+    denominator: int | None = None
+    percent: str | None = None
+    threshold: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    criterion: int
+    number: int
+    applicable: bool
+    level: Level | None  # None: not applicable
+    kind: str
+    text_level1: str
+    text_level2: str
+    checks: tuple[Check, ...]
+
+    @property
+    def label(self) -> str:
+        return self.level.label if self.level is not None else NOT_APPLICABLE_LABEL
+
+    @property
+    def texts_differ(self) -> bool:
+        return self.text_level1 != self.text_level2
+
+    @property
+    def figures(self) -> str:
+        """The checks in one line, e.g. “Mức độ 1: 28/30 (93,3%) ≥ 90% — đạt; Mức độ 2: …”."""
+        return "; ".join(c.text for c in self.checks)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    number: int
+    title_level1: str
+    title_level2: str
+    level: Level | None
+    indicators: tuple[IndicatorResult, ...]
+
+    @property
+    def applicable(self) -> tuple[IndicatorResult, ...]:
+        return tuple(i for i in self.indicators if i.applicable)
+
+    def count(self, level: Level) -> int:
+        return sum(1 for i in self.applicable if i.level == level)
+
+    @property
+    def label(self) -> str:
+        return self.level.label if self.level is not None else NOT_APPLICABLE_LABEL
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many of `total` items sit at each level, with the shares C. Kết luận chung prints."""
+
+    total: int
+    counts: tuple[int, int, int]  # Không đạt, Mức độ 1, Mức độ 2
+
+    def count(self, level: Level) -> int:
+        return self.counts[int(level)]
+
+    def percent(self, level: Level) -> str:
+        return percent_share(self.count(level), self.total)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    regulation: str
+    regulation_full: str
+    year: int
+    unit_level: Level
+    criteria: tuple[CriterionResult, ...]
+    indicator_tally: Tally
+    criterion_tally: Tally
+    staff_total: int
+
+    @property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        return tuple(i for c in self.criteria for i in c.indicators)
+
+    def indicator(self, code: str) -> IndicatorResult:
+        return next(i for i in self.indicators if i.code == code)
+
+    @property
+    def not_applicable(self) -> tuple[IndicatorResult, ...]:
+        return tuple(i for i in self.indicators if not i.applicable)
+
+
+def fact_counts(model: DossierInput, catalogue: Catalogue) -> tuple[dict[str, int], int]:
+    """Count, for every fact the catalogue defines, the staff members it holds for; and the total."""
+    if model.staff_counts is not None:
+        data = model.staff_counts.model_dump()
+        return {name: data[name] for name in catalogue.facts if name in data}, model.staff_counts.total
+    staff = model.staff or []
+    counts = {}
+    for name, fact in catalogue.facts.items():
+        src = fact.roster
+        if src.at_least is not None:
+            floor = rank(src.scale, src.at_least)
+            counts[name] = sum(1 for s in staff if rank(src.scale, getattr(s, src.field)) >= floor)
+        else:
+            counts[name] = sum(1 for s in staff if getattr(s, src.field) is True)
+    return counts, len(staff)
+
+
+def reaches(count: int, total: int, min_percent: Fraction) -> bool:
+    """count/total ≥ min_percent%, exactly."""
+    return Fraction(100 * count) >= min_percent * total
+
+
+def _percentage_checks(rule: PercentageRule, catalogue: Catalogue, counts: dict[str, int], total: int) -> tuple[Check, ...]:
+    checks = []
+    for level, t in ((1, rule.level1), (2, rule.level2)):
+        n = counts[t.fact]
+        ok = reaches(n, total, t.min_percent)
+        shown, need = percent_beside(n, total, (t.min_percent,)), percent_threshold(t.min_percent)
+        text = (f"Mức độ {level}: {n}/{total} thành viên {catalogue.facts[t.fact].label} = {shown}, "
+                f"{'≥' if ok else '<'} {need} — {'đạt' if ok else 'không đạt'}")
+        checks.append(Check(level, ok, text, n, total, shown, need))
+    return tuple(checks)
+
+
+def _title_checks(rule: CollectiveTitleRule, title: str) -> tuple[Check, ...]:
+    checks = []
+    for level, t in ((1, rule.level1), (2, rule.level2)):
+        ok = rank("collective", title) >= rank("collective", t.at_least)
+        text = (f"Mức độ {level}: danh hiệu của đơn vị “{COLLECTIVE_TITLES[title]}”, yêu cầu “{COLLECTIVE_TITLES[t.at_least]}” "
+                f"trở lên — {'đạt' if ok else 'không đạt'}")
+        checks.append(Check(level, ok, text))
+    return tuple(checks)
+
+
+def _qualitative_checks(met: bool | None) -> tuple[Check, ...]:
+    ok = bool(met)
+    return (Check(1, ok, f"Tổ tự đánh giá xác định chỉ tiêu {'đạt' if ok else 'không đạt'} (định tính, nội dung hai mức như nhau)"),
+            Check(2, ok, ""))
+
+
+def _level(checks: tuple[Check, ...]) -> Level:
+    # levels are cumulative: level 2 needs level 1 too
+    if not checks[0].met:
+        return Level.NOT_MET
+    return Level.LEVEL_2 if checks[1].met else Level.LEVEL_1
+
+
+def _indicator(criterion: int, spec: Indicator, model: DossierInput, catalogue: Catalogue, counts, total) -> IndicatorResult:
+    code = f"{criterion}.{spec.number}"
+    base = dict(code=code, criterion=criterion, number=spec.number, kind=spec.rule.kind,
+                text_level1=spec.text.at(1), text_level2=spec.text.at(2))
+    if not spec.applies(model.unit.kind):
+        return IndicatorResult(applicable=False, level=None, checks=(), **base)
+    rule = spec.rule
+    if isinstance(rule, PercentageRule):
+        checks = _percentage_checks(rule, catalogue, counts, total)
+    elif isinstance(rule, CollectiveTitleRule):
+        checks = _title_checks(rule, model.collective_title)
+    else:
+        assert isinstance(rule, QualitativeRule)
+        checks = _qualitative_checks(model.indicators[code].met)
+    shown = tuple(c for c in checks if c.text)  # a qualitative indicator explains itself once
+    return IndicatorResult(applicable=True, level=_level(checks), checks=shown, **base)
+
+
+def _tally(levels: list[Level]) -> Tally:
+    return Tally(len(levels), tuple(sum(1 for x in levels if x == lv) for lv in Level))  # type: ignore[arg-type]
+
+
+def evaluate(model: DossierInput, catalogue: Catalogue) -> Assessment:
+    """Rate every indicator, criterion and the unit. The input must have passed validation."""
+    counts, total = fact_counts(model, catalogue)
+    criteria = []
+    for crit in catalogue.criteria:
+        results = tuple(_indicator(crit.number, spec, model, catalogue, counts, total) for spec in crit.indicators)
+        levels = [r.level for r in results if r.applicable]
+        criteria.append(CriterionResult(crit.number, crit.title.at(1), crit.title.at(2), min(levels) if levels else None, results))
+    rated = [c.level for c in criteria if c.level is not None]
+    return Assessment(
+        regulation=catalogue.name,
+        regulation_full=catalogue.full_name,
+        year=model.year,
+        unit_level=min(rated),
+        criteria=tuple(criteria),
+        indicator_tally=_tally([i.level for c in criteria for i in c.applicable]),
+        criterion_tally=_tally(rated),
+        staff_total=total,
+    )
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    code: str
+    declared: Level
+    computed: Level
+    figures: str
+
+    @property
+    def message(self) -> str:
+        return (f"chỉ tiêu {self.code}: tổ tự đánh giá khai “{self.declared.label}” nhưng số liệu cho "
+                f"“{self.computed.label}” ({self.figures}); sửa số liệu hoặc mức khai")
+
+
+def contradictions(model: DossierInput, assessment: Assessment) -> list[Contradiction]:
+    """Indicators whose declared level differs from the level their data gives."""
+    out = []
+    for code, ind in model.indicators.items():
+        if ind.declared_level is None:
+            continue
+        result = assessment.indicator(code)
+        declared = LEVEL_BY_CODE[ind.declared_level]
+        if result.level is not None and declared != result.level:
+            out.append(Contradiction(code, declared, result.level, result.figures))
+    return out

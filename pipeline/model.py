@@ -1,0 +1,149 @@
+"""The typed input model: what one `inputs/<unit>/<year>.yaml` holds.
+
+Pydantic checks shape and types here; rules that relate fields to each other or to the criteria
+catalogue (team size, assessors, dates in the year, counts ≤ total…) live in `validate`.
+The committed JSON Schema (`schema/input.schema.json`) is generated from this model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from pipeline.vocab import CollectiveTitle, IndividualTitle, LevelCode, Role
+
+_DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+
+
+def _parse_date(value: Any) -> Any:
+    """Accept YAML dates (2024-06-20) and the Vietnamese way of writing them (20/06/2024)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        m = _DMY.match(value)
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise ValueError(f"ngày {value.strip()} không tồn tại") from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OptText = Annotated[str, StringConstraints(strip_whitespace=True)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+Count = Annotated[int, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Unit(_Strict):
+    name: Text = Field(description="Tên đầy đủ của đơn vị, ví dụ “Ủy ban nhân dân xã Quảng Phú”")
+    short_name: Text = Field(description="Tên viết gọn, ví dụ “UBND xã Quảng Phú”")
+    kind: Slug = Field("ubnd-xa", description="Loại đơn vị học tập (mã trong bộ tiêu chí), hiện có: ubnd-xa")
+    parent_agency: Text = Field(description="Cơ quan chủ quản, ví dụ “UBND huyện Quảng Điền”")
+    place: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Quảng Phú”")
+
+
+class Decision(_Strict):
+    number: Text = Field(description="Số quyết định, ví dụ “125/QĐ-UBND”")
+    date: Date
+
+
+class Member(_Strict):
+    id: Slug = Field(description="Mã ngắn, chữ thường không dấu, dùng để ghi người đánh giá")
+    name: Text
+    position: Text = Field(description="Chức danh, chức vụ, đơn vị công tác")
+    role: Role = Field(description="leader (Tổ trưởng) | secretary (Thư ký) | member (Thành viên)")
+
+
+class Team(_Strict):
+    decision: Decision
+    members: list[Member] = Field(min_length=1)
+
+
+class StaffMember(_Strict):
+    name: Text
+    position: OptText = ""
+    discipline: bool = Field(description="Tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác, chia sẻ")
+    training_completed: bool = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định")
+    digital_training: bool = Field(description="Được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số")
+    language_certificate: bool = Field(description="Có chứng nhận hoặc chứng chỉ ngoại ngữ")
+    language_meets_job: bool = Field(description="Trình độ ngoại ngữ đáp ứng yêu cầu công việc, vị trí việc làm")
+    emulation_title: IndividualTitle = Field(description="Danh hiệu thi đua cá nhân cao nhất trong năm")
+    learning_citizen: bool = Field(description="Đạt danh hiệu “Công dân học tập”")
+
+
+class StaffCounts(_Strict):
+    total: Annotated[int, Field(ge=1)] = Field(description="Tổng số thành viên trong đơn vị")
+    discipline: Count
+    training_completed: Count
+    digital_training: Count
+    language_certificate: Count
+    language_meets_job: Count
+    advanced_worker: Count = Field(description="Số người đạt “Lao động tiên tiến” trở lên")
+    learning_citizen: Count
+
+
+class Evidence(_Strict):
+    title: Text = Field(description="Tên văn bản, ví dụ “Kế hoạch học tập năm 2024”")
+    number: OptText = ""
+    date: Date | None = None
+    issuer: OptText = Field("", description="Cơ quan ban hành")
+
+
+class IndicatorInput(_Strict):
+    assessors: list[Slug] = Field(description="Hai người đánh giá (mã trong team.members)")
+    met: bool | None = Field(None, description="Chỉ tiêu định tính: đạt (true) hay không (false)")
+    declared_level: LevelCode | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
+    description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
+    evidence: list[Evidence] = Field(default_factory=list)
+    strengths: Text
+    weaknesses: Text
+
+
+class CriterionConclusion(_Strict):
+    strengths: Text = Field(description="Điểm mạnh nổi bật của tiêu chí")
+    weaknesses: Text = Field(description="Những điểm yếu cơ bản của tiêu chí")
+
+
+class Abbreviation(_Strict):
+    short: Text
+    full: Text
+
+
+class Report(_Strict):
+    number: OptText = Field("", description="Số báo cáo, ví dụ “215/BC-UBND” (để trống nếu chưa có)")
+    date: Date
+    general_situation: Text = Field(description="A.1. Tình hình chung của đơn vị")
+    purpose: Text = Field(description="A.2. Mục đích tự đánh giá")
+    process_summary: Text = Field(description="A.3. Tóm tắt quá trình và những vấn đề nổi bật")
+    other_conclusions: OptText = Field("", description="C. Các kết luận khác (nếu có)")
+    abbreviations: list[Abbreviation] = Field(default_factory=list)
+
+
+class DossierInput(_Strict):
+    regulation: Slug = Field("tt24-2023", description="Bộ tiêu chí áp dụng (tệp trong pipeline/criteria)")
+    year: int = Field(ge=2000, le=2099, description="Năm đánh giá")
+    unit: Unit
+    team: Team
+    staff: list[StaffMember] | None = Field(None, description="Danh sách thành viên (hoặc dùng staff_counts)")
+    staff_counts: StaffCounts | None = Field(None, description="Số liệu tổng hợp thay cho danh sách")
+    collective_title: CollectiveTitle = Field(description="Danh hiệu thi đua tập thể của đơn vị trong năm")
+    indicators: dict[str, IndicatorInput]
+    criteria: dict[str, CriterionConclusion] = Field(description="Kết luận từng tiêu chí, khóa “1”, “2”, “3”")
+    report: Report
+
+
+def json_schema() -> dict:
+    schema = DossierInput.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Hồ sơ tự đánh giá Đơn vị học tập — dữ liệu đầu vào"
+    return schema

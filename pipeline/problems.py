@@ -1,0 +1,50 @@
+"""Problems found in an input, and the exception that carries all of them at once.
+
+Every stage that judges user input (load, validate, evaluate's consistency check) reports
+`Problem`s; the CLI prints them, one per line, as `file:line: field: message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+Path_ = tuple[str | int, ...]
+
+
+def field_path(path: Path_) -> str:
+    """`('indicators', '2.1', 'assessors', 0)` → `indicators."2.1".assessors[1]` (list items counted from 1)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            key = f'"{part}"' if ("." in part or " " in part or not part) else part
+            out += f".{key}" if out else key
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """An input cannot be used; `problems` lists everything wrong with it."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def raise_if_any(problems: Iterable[Problem]) -> None:
+    problems = list(problems)
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,22 @@
+"""Text hygiene shared by every stage: Unicode NFC and removal of characters XML cannot hold."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """NFC, line ends folded to LF, and characters illegal in XML (vertical tab, form feed, NUL…) removed."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", _ILLEGAL_XML.sub("", value))
+
+
+def paragraphs(value: str | None) -> list[str]:
+    """Multi-line text → one entry per non-empty line (each becomes a paragraph in Word)."""
+    if not value:
+        return []
+    return [line.strip() for line in clean_text(value).split("\n") if line.strip()]

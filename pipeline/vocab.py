@@ -1,0 +1,71 @@
+"""The input's closed vocabularies (roles, emulation titles, levels) with their Vietnamese labels.
+
+Codes are what an officer types in the YAML; labels are what documents print. Emulation titles
+are listed in rising rank, so "X trở lên" (X or higher) is a comparison of positions.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Literal
+
+ROLE_LABELS = {
+    "leader": "Tổ trưởng",
+    "secretary": "Thư ký",
+    "member": "Thành viên",
+}
+Role = Literal["leader", "secretary", "member"]
+
+# Individual emulation titles (Luật Thi đua, Khen thưởng 06/2022/QH15), lowest first.
+INDIVIDUAL_TITLES = {
+    "khong": "Không có danh hiệu",
+    "hoan-thanh-nhiem-vu": "Hoàn thành nhiệm vụ",
+    "lao-dong-tien-tien": "Lao động tiên tiến",
+    "chien-si-thi-dua-co-so": "Chiến sĩ thi đua cơ sở",
+    "chien-si-thi-dua-cap-tinh": "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh",
+    "chien-si-thi-dua-toan-quoc": "Chiến sĩ thi đua toàn quốc",
+}
+IndividualTitle = Literal[
+    "khong",
+    "hoan-thanh-nhiem-vu",
+    "lao-dong-tien-tien",
+    "chien-si-thi-dua-co-so",
+    "chien-si-thi-dua-cap-tinh",
+    "chien-si-thi-dua-toan-quoc",
+]
+
+# Collective emulation titles, lowest first.
+COLLECTIVE_TITLES = {
+    "khong": "Không có danh hiệu",
+    "tap-the-lao-dong-tien-tien": "Tập thể lao động tiên tiến",
+    "tap-the-lao-dong-xuat-sac": "Tập thể lao động xuất sắc",
+    "co-thi-dua": "Cờ thi đua của bộ, ban, ngành, tỉnh",
+}
+CollectiveTitle = Literal["khong", "tap-the-lao-dong-tien-tien", "tap-the-lao-dong-xuat-sac", "co-thi-dua"]
+
+TITLE_SCALES = {"individual": list(INDIVIDUAL_TITLES), "collective": list(COLLECTIVE_TITLES)}
+
+
+def rank(scale: str, code: str) -> int:
+    return TITLE_SCALES[scale].index(code)
+
+
+class Level(IntEnum):
+    NOT_MET = 0
+    LEVEL_1 = 1
+    LEVEL_2 = 2
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self]
+
+    @property
+    def code(self) -> str:
+        return LEVEL_CODES[self]
+
+
+LEVEL_LABELS = {Level.NOT_MET: "Không đạt", Level.LEVEL_1: "Đạt Mức độ 1", Level.LEVEL_2: "Đạt Mức độ 2"}
+LEVEL_CODES = {Level.NOT_MET: "khong-dat", Level.LEVEL_1: "muc-1", Level.LEVEL_2: "muc-2"}
+LEVEL_BY_CODE = {code: level for level, code in LEVEL_CODES.items()}
+LevelCode = Literal["khong-dat", "muc-1", "muc-2"]
+NOT_APPLICABLE_LABEL = "Không áp dụng"

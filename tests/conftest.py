@@ -1,0 +1,51 @@
+"""Shared fixtures: the example input, and variants of it made by editing its text.
+
+A variant keeps the example's layout, so a test can say where a problem must be reported by
+pointing at the text it changed (`line_of(text, needle)`), not by a hard-coded number.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "inputs" / "quang-phu" / "2024.yaml"
+EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based line of the n-th occurrence of `needle` in `text`."""
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.index(needle, pos + 1)
+    return text.count("\n", 0, pos) + 1
+
+
+def edit(text: str, old: str, new: str, count: int = 1) -> str:
+    assert old in text, f"the example no longer contains {old!r}"
+    return text.replace(old, new, count)
+
+
+@pytest.fixture
+def write_input(tmp_path):
+    """write_input(text, unit='quang-phu', name='2024.yaml') → path of a new input file."""
+
+    def _write(text: str | bytes, unit: str = "quang-phu", name: str = "2024.yaml") -> Path:
+        folder = tmp_path / "inputs" / unit
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")

@@ -1,0 +1,165 @@
+"""Stage 2 — validate: the dossier's rules, each with a real bad input, its line and field path."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLE, EXAMPLE_TEXT, edit, line_of, run_cli
+from pipeline.problems import InputError
+from pipeline.validate import validate_file
+
+MEMBER = """    - id: anh
+      name: Lê Thị Ngọc Ánh
+      position: Công chức Tư pháp – hộ tịch
+      role: member
+"""
+
+
+def problems(path):
+    with pytest.raises(InputError) as exc:
+        validate_file(path)
+    return exc.value.problems
+
+
+def only(path, field):
+    found = [p for p in problems(path) if p.field == field]
+    assert found, f"no problem at {field}: {problems(path)}"
+    return found[0]
+
+
+def test_example_is_valid():
+    assert validate_file(EXAMPLE).model.year == 2024
+
+
+def test_even_team(write_input):
+    text = edit(EXAMPLE_TEXT, MEMBER, "")
+    p = only(write_input(text), "team.members")
+    assert "số lẻ" in p.message and "4 người" in p.message and p.line == line_of(text, "  members:")
+
+
+def test_two_leaders(write_input):
+    text = edit(EXAMPLE_TEXT, "      role: member\n", "      role: leader\n")
+    p = only(write_input(text), "team.members[3]")
+    assert "đúng một Tổ trưởng" in p.message and "hiện có 2" in p.message
+    assert p.line == line_of(text, "    - id: lan")
+
+
+def test_no_leader(write_input):
+    text = edit(EXAMPLE_TEXT, "      role: leader\n", "      role: member\n")
+    assert "hiện có 0" in only(write_input(text), "team.members").message
+
+
+def test_assessor_not_on_team_and_same_twice(write_input):
+    text = edit(EXAMPLE_TEXT, "assessors: [lan, mai]", "assessors: [lan, hoa]")
+    text = edit(text, "assessors: [mai, ha]", "assessors: [mai, mai]")
+    found = problems(write_input(text))
+    stranger = next(p for p in found if p.field == 'indicators."1.2".assessors[2]')
+    assert "“hoa” không có trong Tổ tự đánh giá" in stranger.message
+    assert stranger.line == line_of(text, "assessors: [lan, hoa]")
+    twice = next(p for p in found if p.field == 'indicators."1.3".assessors')
+    assert "khác nhau" in twice.message and twice.line == line_of(text, "assessors: [mai, mai]")
+
+
+def test_three_assessors(write_input):
+    text = edit(EXAMPLE_TEXT, "assessors: [lan, mai]", "assessors: [lan, mai, viet]")
+    assert "đúng 02 người" in only(write_input(text), 'indicators."1.2".assessors').message
+
+
+def test_unknown_and_missing_and_not_applicable_indicators(write_input):
+    text = edit(EXAMPLE_TEXT, '  "3.3":\n', '  "4.1":\n')
+    text = edit(text, '  "3.2":\n', '  "3.4":\n')
+    found = problems(write_input(text))
+    unknown = next(p for p in found if p.field == 'indicators."4.1"')
+    assert "không có chỉ tiêu “4.1”" in unknown.message and unknown.line == line_of(text, '"4.1":')
+    na = next(p for p in found if p.field == 'indicators."3.4"')
+    assert "không áp dụng" in na.message
+    missing = [p.message for p in found if p.field == "indicators"]
+    assert "thiếu chỉ tiêu “3.2”" in missing and "thiếu chỉ tiêu “3.3”" in missing
+
+
+def test_counts_above_total_and_both_forms(write_input):
+    counts = ("staff_counts:\n  total: 30\n  discipline: 31\n  training_completed: 29\n  digital_training: 28\n"
+              "  language_certificate: 18\n  language_meets_job: 9\n  advanced_worker: 28\n  learning_citizen: 29\n")
+    start, end = EXAMPLE_TEXT.index("staff:\n  - name"), EXAMPLE_TEXT.index("\n# Danh hiệu thi đua tập thể")
+    text = EXAMPLE_TEXT[:start] + counts + EXAMPLE_TEXT[end:]
+    p = only(write_input(text), "staff_counts.discipline")
+    assert "31 người vượt quá tổng số thành viên (30)" in p.message and p.line == line_of(text, "discipline: 31")
+    both = EXAMPLE_TEXT[:start] + counts.replace("31", "30") + EXAMPLE_TEXT[start:]
+    assert "không cả hai" in only(write_input(both), "staff_counts").message
+
+
+def test_negative_count(write_input):
+    counts = ("staff_counts:\n  total: 30\n  discipline: -3\n  training_completed: 29\n  digital_training: 28\n"
+              "  language_certificate: 18\n  language_meets_job: 9\n  advanced_worker: 28\n  learning_citizen: 29\n")
+    start, end = EXAMPLE_TEXT.index("staff:\n  - name"), EXAMPLE_TEXT.index("\n# Danh hiệu thi đua tập thể")
+    text = EXAMPLE_TEXT[:start] + counts + EXAMPLE_TEXT[end:]
+    assert "≥ 0" in only(write_input(text), "staff_counts.discipline").message
+
+
+def test_empty_roster_and_no_roster(write_input):
+    start, end = EXAMPLE_TEXT.index("staff:\n  - name"), EXAMPLE_TEXT.index("\n# Danh hiệu thi đua tập thể")
+    text = EXAMPLE_TEXT[:start] + "staff: []\n" + EXAMPLE_TEXT[end:]
+    assert "rỗng" in only(write_input(text), "staff").message
+    text = EXAMPLE_TEXT[:start] + EXAMPLE_TEXT[end:]
+    assert any("thiếu danh sách thành viên" in p.message for p in problems(write_input(text)))
+
+
+def test_dates_outside_the_assessment_year(write_input):
+    text = edit(EXAMPLE_TEXT, "date: 15/01/2024", "date: 28/12/2023")
+    text = edit(text, "    date: 20/06/2024", "    date: 02/01/2025")
+    found = {p.field: p for p in problems(write_input(text))}
+    ev = found['indicators."1.1".evidence[1].date']
+    assert "28/12/2023 nằm ngoài năm đánh giá 2024" in ev.message and ev.line == line_of(text, "28/12/2023")
+    assert "01/01/2024 đến 31/12/2024" in ev.message
+    assert "02/01/2025" in found["team.decision.date"].message
+
+
+def test_report_date_rules(write_input):
+    text = edit(EXAMPLE_TEXT, "date: 20/12/2024", "date: 15/06/2024")
+    assert "trước ngày thành lập" in only(write_input(text), "report.date").message
+    text = edit(EXAMPLE_TEXT, "date: 20/12/2024", "date: 20/12/2026")
+    assert "năm 2024 hoặc năm 2025" in only(write_input(text), "report.date").message
+
+
+def test_file_name_year_must_match(write_input):
+    p = only(write_input(EXAMPLE_TEXT, name="2025.yaml"), "year")
+    assert "khác với tên tệp 2025.yaml" in p.message
+
+
+def test_year_before_the_circular(write_input):
+    text = edit(EXAMPLE_TEXT, "year: 2024", "year: 2023")
+    assert "áp dụng từ năm 2024" in only(write_input(text, name="2023.yaml"), "year").message
+
+
+def test_met_required_for_qualitative_forbidden_for_counted(write_input):
+    text = edit(EXAMPLE_TEXT, "    assessors: [lan, mai]\n    met: true\n", "    assessors: [lan, mai]\n")
+    text = edit(text, "    assessors: [ha, lan]\n", "    assessors: [ha, lan]\n    met: true\n")
+    found = {p.field: p for p in problems(write_input(text))}
+    assert "met: true" in found['indicators."1.2"'].message
+    assert "danh sách thành viên" in found['indicators."2.1".met'].message
+
+
+def test_unknown_regulation_and_unit_kind(write_input):
+    text = edit(EXAMPLE_TEXT, "regulation: tt24-2023", "regulation: tt99-2030")
+    assert "tt24-2023" in only(write_input(text), "regulation").message
+    text = edit(EXAMPLE_TEXT, "  kind: ubnd-xa ", "  kind: ubnd-phuong ")
+    assert "ubnd-phuong" in only(write_input(text), "unit.kind").message
+
+
+def test_every_problem_in_one_run(write_input):
+    text = edit(EXAMPLE_TEXT, MEMBER, "")
+    text = edit(text, "assessors: [mai, anh]", "assessors: [mai, mai]")
+    text = edit(text, "date: 15/01/2024", "date: 28/12/2023")
+    found = problems(write_input(text))
+    assert len(found) >= 4
+    assert [p.line for p in found] == sorted(p.line for p in found)
+
+
+def test_cli_validate_folder_exit_codes(tmp_path, write_input):
+    assert run_cli("validate", "inputs").returncode == 0
+    good = write_input(EXAMPLE_TEXT)
+    write_input(edit(EXAMPLE_TEXT, MEMBER, ""), unit="xa-khac")
+    res = run_cli("validate", str(good.parent.parent))
+    assert res.returncode == 1
+    assert "✓" in res.stdout and "số lẻ" in res.stderr and "xa-khac/2024.yaml" in res.stderr
+    assert "Traceback" not in res.stderr
