@@ -166,7 +166,7 @@ def _title_checks(rule: CollectiveTitleRule, title: str) -> tuple[Check, ...]:
 
 def _qualitative_checks(met: bool | None) -> tuple[Check, ...]:
     ok = bool(met)
-    return (Check(1, ok, f"Tổ tự đánh giá xác định chỉ tiêu {'đạt' if ok else 'không đạt'} (định tính, nội dung hai mức như nhau)"),
+    return (Check(1, ok, f"Tổ tự đánh giá xác định chỉ tiêu {'đạt' if ok else 'không đạt'}; nội dung Mức độ 1 và Mức độ 2 như nhau"),
             Check(2, ok, ""))
 
 

@@ -69,3 +69,21 @@ LEVEL_CODES = {Level.NOT_MET: "khong-dat", Level.LEVEL_1: "muc-1", Level.LEVEL_2
 LEVEL_BY_CODE = {code: level for level, code in LEVEL_CODES.items()}
 LevelCode = Literal["khong-dat", "muc-1", "muc-2"]
 NOT_APPLICABLE_LABEL = "Không áp dụng"
+
+# Abbreviations the documents may use; only those that actually occur in a report are listed.
+BUILTIN_ABBREVIATIONS = {
+    "BB": "Biên bản",
+    "BC": "Báo cáo",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "CNTT": "Công nghệ thông tin",
+    "DS": "Danh sách",
+    "HĐND": "Hội đồng nhân dân",
+    "HKH": "Hội Khuyến học",
+    "KH": "Kế hoạch",
+    "KHVN": "Khuyến học Việt Nam",
+    "NĐ-CP": "Nghị định của Chính phủ",
+    "NQ": "Nghị quyết",
+    "QĐ": "Quyết định",
+    "TT": "Thông tư",
+    "UBND": "Ủy ban nhân dân",
+}

@@ -49,3 +49,35 @@ def write_input(tmp_path):
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
+
+
+HOSTILE = "Công ty A & B <test> {{ 7*7 }} {% if x %}\x0b“trích dẫn” 'nháy'"
+HOSTILE_SHOWN = "Công ty A & B <test> {{ 7*7 }} {% if x %}“trích dẫn” 'nháy'"
+
+
+def hostile_text() -> str:
+    """The example with a hostile value in a field each form prints (unit name on all three)."""
+    text = EXAMPLE_TEXT.replace("short_name: UBND xã Quảng Phú ", f'short_name: "{HOSTILE.replace(chr(11), chr(92) + "v")}" ', 1)
+    text = text.replace("      Cán bộ, công chức gương mẫu trong phong trào học tập suốt đời.",
+                        f'      {HOSTILE.replace(chr(11), "")}', 1)
+    text = text.replace("      Chưa đạt danh hiệu “Tập thể lao động xuất sắc”.\n",
+                        f"      Chưa đạt danh hiệu “Tập thể lao động xuất sắc”.\n", 1)
+    return text
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One real build of two dossiers (the example and a hostile copy), PDFs included: the one
+    LibreOffice run of the test session. Returns the outputs folder."""
+    from pipeline.build import build_all
+
+    base = tmp_path_factory.mktemp("built")
+    inputs = base / "inputs"
+    (inputs / "quang-phu").mkdir(parents=True)
+    (inputs / "quang-phu" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    (inputs / "thu-nghiem").mkdir()
+    (inputs / "thu-nghiem" / "2024.yaml").write_text(hostile_text(), encoding="utf-8")
+    lines: list[str] = []
+    code = build_all(inputs, base / "outputs", progress=False, out=lines.append)
+    assert code == 0, "\n".join(lines)
+    return base / "outputs"
