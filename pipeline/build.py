@@ -81,7 +81,7 @@ def _sha(data: bytes) -> str:
 def environment_fingerprint(pdf: bool) -> str:
     """What every dossier depends on besides its own input: templates, catalogues, version, PDF or not."""
     from pipeline.criteria import CATALOGUE_DIR
-    from pipeline.render import FORMS, TEMPLATES_DIR
+    from pipeline.forms import FORMS, TEMPLATES_DIR
 
     h = hashlib.sha256(f"{__version__}|pdf={pdf}".encode())
     for path in [TEMPLATES_DIR / f.template for f in FORMS] + sorted(CATALOGUE_DIR.glob("*.yaml")):
@@ -95,7 +95,8 @@ def stage_one(job: Job, staging: Path, env: str) -> Outcome:
     """Assess and render one input into `staging/<unit>__<year>/`; never touches the real output."""
     from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
-    from pipeline.render import FORMS, render_all
+    from pipeline.forms import FORMS
+    from pipeline.render import render_all
     from pipeline.summary import verdict_table
 
     fingerprint = _sha(job.path.read_bytes() + env.encode())
@@ -256,7 +257,7 @@ def build_all(inputs: Path, outputs: Path, unit: str | None = None, year: int | 
 
 
 def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs: int | None, progress: bool, out) -> list[Outcome]:
-    from pipeline.convert import converter_name
+    from pipeline.convert import HOW_TO_GET_PDF, ConversionError, converter_name
 
     want_pdf = pdf and converter_name() is not None
     env = environment_fingerprint(want_pdf)
@@ -272,11 +273,12 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
     if not todo:
         return results
     if pdf and not want_pdf:
-        out("ℹ " + __import__("pipeline.convert", fromlist=["HOW_TO_GET_PDF"]).HOW_TO_GET_PDF)
+        out("ℹ " + HOW_TO_GET_PDF)
 
     staging = outputs / f".staging-{os.getpid()}"
     staging.mkdir(parents=True, exist_ok=True)
     bar = Progress(len(todo), progress)
+    staged: list[Outcome] = []
     try:
         staged = _stage_all(todo, staging, env, jobs, bar)
         good = [o for o in staged if o.status == "built"]
@@ -289,12 +291,8 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
                                "files": sorted(p.name for p in (outputs / unit / year).iterdir())}
             _write_manifest(outputs, manifest)
         results += staged
-    except Exception as exc:  # conversion failed: nothing swapped in for the batch
-        from pipeline.convert import ConversionError
-
-        if not isinstance(exc, ConversionError):
-            raise
-        results += [Outcome(j.key, "failed", [f"chuyển PDF thất bại: {exc}"]) for j in todo]
+    except ConversionError as exc:  # nothing of this batch was swapped in
+        results += [o if o.status == "failed" else Outcome(o.key, "failed", [f"chuyển PDF thất bại: {exc}"]) for o in staged]
     finally:
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -321,14 +319,14 @@ def _stage_all(todo: list[Job], staging: Path, env: str, jobs: int | None, bar: 
 def _make_pdfs(good: list[Outcome], staging: Path) -> None:
     """One converter run for every document of the batch, then a merged PDF per dossier."""
     from pipeline.convert import merge, to_pdf
-    from pipeline.render import FORMS
+    from pipeline.forms import FORMS
 
     flat = staging / "_pdf_in"
     flat.mkdir()
     sources = []
     for o in good:
         for form in FORMS:
-            src = flat / f"{Path(o.staged).name}__{Path(form.template).stem}.docx"
+            src = flat / f"{Path(o.staged).name}__{form.stem}.docx"
             shutil.copyfile(Path(o.staged) / form.template, src)
             sources.append(src)
     pdf_dir = staging / "_pdf_out"
@@ -337,8 +335,8 @@ def _make_pdfs(good: list[Outcome], staging: Path) -> None:
         folder = Path(o.staged)
         parts = []
         for form in FORMS:
-            pdf = pdf_dir / f"{folder.name}__{Path(form.template).stem}.pdf"
-            target = folder / (Path(form.template).stem + ".pdf")
+            pdf = pdf_dir / f"{folder.name}__{form.stem}.pdf"
+            target = folder / (form.stem + ".pdf")
             os.replace(pdf, target)
             parts.append((form.title, target))
         unit, year = o.key.split("/")

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
 
 HOW_TO_GET_PDF = (
     "Không tìm thấy công cụ chuyển PDF: đã lập các tệp Word (.docx). Để có PDF: trên Linux cài LibreOffice "
@@ -94,6 +93,8 @@ def to_pdf(docx_files: list[Path], outdir: Path) -> list[Path]:
 
 def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
     """Concatenate PDFs in order, one bookmark per part at its first page."""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for name, path in parts:
         start = len(writer.pages)

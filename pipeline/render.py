@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,25 +20,10 @@ from jinja2 import Environment, TemplateSyntaxError, meta
 
 from pipeline.evaluate import Assessment, CriterionResult, IndicatorResult
 from pipeline.formatting import place_date, short_date, two_digits
+from pipeline.forms import FORMS, TEMPLATES_DIR, Form
 from pipeline.model import DossierInput, Evidence, IndicatorInput
 from pipeline.textnorm import clean_text, paragraphs
 from pipeline.vocab import BUILTIN_ABBREVIATIONS, ROLE_LABELS, Level
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-@dataclass(frozen=True)
-class Form:
-    key: str
-    template: str
-    title: str
-
-
-FORMS = (
-    Form("mau-3", "mau-3-bao-cao-tu-danh-gia.docx", "Mẫu 3 — Báo cáo tự đánh giá"),
-    Form("mau-2", "mau-2-bang-tong-hop.docx", "Mẫu 2 — Bảng tổng hợp kết quả"),
-    Form("mau-1", "mau-1-phieu-danh-gia-chi-tieu.docx", "Mẫu 1 — Phiếu đánh giá chỉ tiêu"),
-)  # submission order: report, summary table, indicator sheets
 
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
 

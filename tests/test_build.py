@@ -1,0 +1,213 @@
+"""Stage 6 — build: batches, incremental rebuilds, byte-identical output, atomic swaps, PDFs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE_TEXT, edit, run_cli
+from pipeline import build as build_mod
+from pipeline.build import MERGED, build_all
+from pipeline.forms import FORMS
+
+EVEN_TEAM = edit(EXAMPLE_TEXT, """    - id: anh
+      name: Lê Thị Ngọc Ánh
+      position: Công chức Tư pháp – hộ tịch
+      role: member
+""", "")
+
+
+@pytest.fixture
+def tree(tmp_path):
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+
+    def add(unit: str, text: str = EXAMPLE_TEXT, year: str = "2024"):
+        (inputs / unit).mkdir(parents=True, exist_ok=True)
+        (inputs / unit / f"{year}.yaml").write_text(text, encoding="utf-8")
+
+    def run(**kw):
+        lines = []
+        code = build_all(inputs, outputs, pdf=kw.pop("pdf", False), progress=False, out=lines.append, **kw)
+        return code, "\n".join(lines)
+
+    return inputs, outputs, add, run
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_only_the_changed_unit_year_is_rebuilt(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    add("xa-b")
+    assert run()[0] == 0
+    before_a = {p: p.stat().st_mtime_ns for p in (outputs / "xa-a" / "2024").iterdir()}
+    before_b = snapshot(outputs / "xa-b")
+    add("xa-b", edit(EXAMPLE_TEXT, "Một số máy tính đã cũ", "Nhiều máy tính đã cũ"))
+    code, text = run()
+    assert code == 0
+    assert "= không đổi  xa-a/2024" in text and "✓ đã lập     xa-b/2024" in text
+    assert {p: p.stat().st_mtime_ns for p in (outputs / "xa-a" / "2024").iterdir()} == before_a
+    assert snapshot(outputs / "xa-b") != before_b
+    code, text = run()
+    assert "Không có gì thay đổi: 2 hồ sơ" in text
+
+
+def test_force_rebuild_is_byte_identical(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    run()
+    first = snapshot(outputs / "xa-a")
+    code, text = run(force=True)
+    assert code == 0 and "✓ đã lập" in text
+    assert snapshot(outputs / "xa-a") == first
+
+
+def test_template_change_rebuilds(tree, monkeypatch, tmp_path):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    run()
+    templates = tmp_path / "templates"
+    shutil.copytree(build_mod.ROOT / "templates", templates)
+    with open(templates / FORMS[1].template, "ab") as fh:
+        fh.write(b"\0")  # any change of content counts
+    import pipeline.forms
+
+    before = build_mod.environment_fingerprint(False)
+    monkeypatch.setattr(pipeline.forms, "TEMPLATES_DIR", templates)
+    assert build_mod.environment_fingerprint(False) != before
+    code, text = run()
+    assert "✓ đã lập     xa-a/2024" in text
+
+
+def test_failure_mid_render_leaves_previous_dossier_whole(tree, monkeypatch):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    run()
+    before = snapshot(outputs)
+    add("xa-a", edit(EXAMPLE_TEXT, "Một số máy tính đã cũ", "Nhiều máy tính đã cũ"))
+    import pipeline.render as render
+
+    calls = {"n": 0}
+    real = render.render_form
+
+    def crash(*args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the second form
+        return real(*args, **kw)
+
+    monkeypatch.setattr(render, "render_form", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run(jobs=1)
+    after = snapshot(outputs)
+    assert {k: v for k, v in after.items() if not k.startswith(".manifest")} == \
+           {k: v for k, v in before.items() if not k.startswith(".manifest")}
+    assert not list(outputs.glob(".staging-*")) and not (outputs / ".lock").exists()
+    monkeypatch.setattr(render, "render_form", real)
+    code, text = run()
+    assert code == 0 and "✓ đã lập     xa-a/2024" in text  # the interrupted edit is picked up next time
+
+
+def test_interrupted_swap_is_recovered(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    run()
+    before = snapshot(outputs / "xa-a")
+    # a run killed between its two renames: the old dossier sits in a staging folder's _old
+    moved = outputs / ".staging-99999" / "_old" / "xa-a__2024"
+    moved.parent.mkdir(parents=True)
+    os.replace(outputs / "xa-a" / "2024", moved)
+    code, text = run()
+    assert code == 0 and snapshot(outputs / "xa-a") == before
+    assert not (outputs / ".staging-99999").exists()
+
+
+def test_one_failing_input_does_not_stop_the_others(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    add("xa-b", EVEN_TEAM)
+    add("xa-c")
+    code, text = run(jobs=2)
+    assert code == 1
+    assert "✓ đã lập     xa-a/2024" in text and "✓ đã lập     xa-c/2024" in text
+    assert "✗ lỗi        xa-b/2024" in text and "số lẻ" in text
+    assert (outputs / "xa-a" / "2024" / FORMS[0].template).exists()
+    assert not (outputs / "xa-b").exists()
+    assert "Tổng: 2 đã lập, 0 không đổi, 1 lỗi" in text
+
+
+def test_a_broken_correction_keeps_the_good_dossier(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    run()
+    before = snapshot(outputs / "xa-a")
+    add("xa-a", EVEN_TEAM)
+    assert run()[0] == 1
+    assert snapshot(outputs / "xa-a") == before
+
+
+def test_narrowing_and_bad_folder_names(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    add("xa-a", edit(EXAMPLE_TEXT, "year: 2024", "year: 2025").replace("date: ", "date: ").replace("/2024", "/2025").replace("2024-", "2025-"), year="2025")
+    add("Xã Sai Tên")
+    code, text = run(unit="xa-a", year=2024)
+    assert code == 0 and "xa-a/2024" in text and "2025" not in text and "Sai" not in text
+    code, text = run()
+    assert "tên không hợp lệ" in text and code == 1
+    assert build_all(inputs, outputs, unit="../../etc", out=lambda s: None, progress=False) == 2
+
+
+def test_second_run_waits_for_the_lock(tree):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    outputs.mkdir()
+    (outputs / ".lock").write_text(str(os.getppid()))  # a live process holds it
+    code, text = run()
+    assert code == 1 and "đang chạy" in text
+    (outputs / ".lock").write_text("999999999")  # a dead one: taken over
+    assert run()[0] == 0
+
+
+def test_no_converter_still_builds_word_files(tree, monkeypatch):
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    monkeypatch.setenv("DVHT_NO_PDF", "1")
+    code, text = run(pdf=True)
+    assert code == 0 and text.count("Không tìm thấy công cụ chuyển PDF") == 1
+    assert not list((outputs / "xa-a" / "2024").glob("*.pdf"))
+
+
+def test_cli_dossier_exit_code_and_no_traceback(tmp_path):
+    (tmp_path / "inputs" / "xa-b").mkdir(parents=True)
+    (tmp_path / "inputs" / "xa-b" / "2024.yaml").write_text(EVEN_TEAM, encoding="utf-8")
+    res = run_cli("dossier", str(tmp_path / "inputs"), "--outputs", str(tmp_path / "out"), "--no-pdf")
+    assert res.returncode == 1 and "số lẻ" in res.stdout and "Traceback" not in res.stdout + res.stderr
+
+
+# ---------------------------------------------------------------- PDFs (the session's one LibreOffice run)
+
+def test_pdfs_exist_with_expected_pages_and_bookmarks(built):
+    folder = built / "quang-phu" / "2024"
+    pages = {f.key: len(PdfReader(str(folder / f"{f.stem}.pdf")).pages) for f in FORMS}
+    assert pages["mau-1"] >= 13 and pages["mau-2"] == 1 and pages["mau-3"] >= 5
+    merged = PdfReader(str(folder / MERGED))
+    assert len(merged.pages) == sum(pages.values())
+    assert [o.title for o in merged.outline] == [f.title for f in FORMS]
+    assert [merged.get_destination_page_number(o) for o in merged.outline] == [0, pages["mau-3"], pages["mau-3"] + pages["mau-2"]]
+
+
+def test_pdf_text_keeps_vietnamese_diacritics(built):
+    folder = built / "quang-phu" / "2024"
+    text = subprocess.run(["pdftotext", "-layout", str(folder / MERGED), "-"], capture_output=True, text=True, check=True).stdout
+    for needle in ("PHIẾU ĐÁNH GIÁ CHỈ TIÊU", "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", "BÁO CÁO TỰ ĐÁNH GIÁ",
+                   "Quảng Phú, ngày 20 tháng 12 năm 2024", "Nguyễn Quốc Việt", "Đạt Mức độ 2", "Không áp dụng"):
+        assert needle in text, needle
+    mau1 = subprocess.run(["pdftotext", str(folder / "mau-1-phieu-danh-gia-chi-tieu.pdf"), "-"], capture_output=True, text=True).stdout
+    assert mau1.count("PHIẾU ĐÁNH GIÁ CHỈ TIÊU") == 13
