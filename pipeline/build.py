@@ -272,6 +272,12 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
             todo.append(job)
     if not todo:
         return results
+    from pipeline.render import check_templates
+
+    template_errors, _ = check_templates()
+    if template_errors:  # a template broken in Word: say so once per input, render nothing
+        return results + [Outcome(j.key, "failed", ["mẫu văn bản hỏng (chạy make check-templates): " + e for e in template_errors])
+                          for j in todo]
     if pdf and not want_pdf:
         out("ℹ " + HOW_TO_GET_PDF)
 

@@ -102,7 +102,9 @@ def cmd_dossier(args) -> int:
 def cmd_check_templates(args) -> int:
     from pipeline.render import check_templates
 
-    problems = check_templates(Path(args.templates) if args.templates else None)
+    problems, warnings = check_templates(Path(args.templates) if args.templates else None)
+    for w in warnings:
+        _err(f"  ⚠ {w}")
     for p in problems:
         _err(f"  ✗ {p}")
     if problems:

@@ -10,6 +10,7 @@ all text to NFC and remember the line of every key. Every problem found is gathe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,19 @@ class Loaded:
 
 
 def read_text(path: Path) -> str:
-    """File bytes → str; BOMs accepted, UTF-16 accepted, anything else must be UTF-8."""
+    """File bytes → str; BOMs accepted, UTF-16 accepted, anything else must be UTF-8. Characters
+    XML cannot hold (vertical tab, form feed, NUL… pasted from Word) are dropped before parsing."""
+    return strip_controls(_decode(path))
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROLS.sub("", text)
+
+
+def _decode(path: Path) -> str:
     name = str(path)
     try:
         size = path.stat().st_size

@@ -33,9 +33,16 @@ def _parse_date(value: Any) -> Any:
     return value
 
 
+def _one_line(value: Any) -> Any:
+    """Names, positions, numbers: one line, inner runs of white space folded to one space."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]  # may span lines
 OptText = Annotated[str, StringConstraints(strip_whitespace=True)]
+Line = Annotated[str, BeforeValidator(_one_line), StringConstraints(min_length=1)]
+OptLine = Annotated[str, BeforeValidator(_one_line)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Count = Annotated[int, Field(ge=0)]
 
@@ -45,22 +52,22 @@ class _Strict(BaseModel):
 
 
 class Unit(_Strict):
-    name: Text = Field(description="Tên đầy đủ của đơn vị, ví dụ “Ủy ban nhân dân xã Quảng Phú”")
-    short_name: Text = Field(description="Tên viết gọn, ví dụ “UBND xã Quảng Phú”")
+    name: Line = Field(description="Tên đầy đủ của đơn vị, ví dụ “Ủy ban nhân dân xã Quảng Phú”")
+    short_name: Line = Field(description="Tên viết gọn, ví dụ “UBND xã Quảng Phú”")
     kind: Slug = Field("ubnd-xa", description="Loại đơn vị học tập (mã trong bộ tiêu chí), hiện có: ubnd-xa")
-    parent_agency: Text = Field(description="Cơ quan chủ quản, ví dụ “UBND huyện Quảng Điền”")
-    place: Text = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Quảng Phú”")
+    parent_agency: Line = Field(description="Cơ quan chủ quản, ví dụ “UBND huyện Quảng Điền”")
+    place: Line = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Quảng Phú”")
 
 
 class Decision(_Strict):
-    number: Text = Field(description="Số quyết định, ví dụ “125/QĐ-UBND”")
+    number: Line = Field(description="Số quyết định, ví dụ “125/QĐ-UBND”")
     date: Date
 
 
 class Member(_Strict):
     id: Slug = Field(description="Mã ngắn, chữ thường không dấu, dùng để ghi người đánh giá")
-    name: Text
-    position: Text = Field(description="Chức danh, chức vụ, đơn vị công tác")
+    name: Line
+    position: Line = Field(description="Chức danh, chức vụ, đơn vị công tác")
     role: Role = Field(description="leader (Tổ trưởng) | secretary (Thư ký) | member (Thành viên)")
 
 
@@ -70,8 +77,8 @@ class Team(_Strict):
 
 
 class StaffMember(_Strict):
-    name: Text
-    position: OptText = ""
+    name: Line
+    position: OptLine = ""
     discipline: bool = Field(description="Tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác, chia sẻ")
     training_completed: bool = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định")
     digital_training: bool = Field(description="Được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số")
@@ -93,10 +100,10 @@ class StaffCounts(_Strict):
 
 
 class Evidence(_Strict):
-    title: Text = Field(description="Tên văn bản, ví dụ “Kế hoạch học tập năm 2024”")
-    number: OptText = ""
+    title: Line = Field(description="Tên văn bản, ví dụ “Kế hoạch học tập năm 2024”")
+    number: OptLine = ""
     date: Date | None = None
-    issuer: OptText = Field("", description="Cơ quan ban hành")
+    issuer: OptLine = Field("", description="Cơ quan ban hành")
 
 
 class IndicatorInput(_Strict):
@@ -115,12 +122,12 @@ class CriterionConclusion(_Strict):
 
 
 class Abbreviation(_Strict):
-    short: Text
-    full: Text
+    short: Line
+    full: Line
 
 
 class Report(_Strict):
-    number: OptText = Field("", description="Số báo cáo, ví dụ “215/BC-UBND” (để trống nếu chưa có)")
+    number: OptLine = Field("", description="Số báo cáo, ví dụ “215/BC-UBND” (để trống nếu chưa có)")
     date: Date
     general_situation: Text = Field(description="A.1. Tình hình chung của đơn vị")
     purpose: Text = Field(description="A.2. Mục đích tự đánh giá")

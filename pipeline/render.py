@@ -223,37 +223,39 @@ KNOWN_VARIABLES = {"year", "unit", "place_date", "report_number", "leader", "tea
                    "other_conclusions", "abbreviations", "unit_level"}
 
 
-def check_templates(templates: Path | None = None) -> list[str]:
-    """Problems of the committed (or officer-edited) templates, before any rendering."""
-    problems = []
+def check_templates(templates: Path | None = None) -> tuple[list[str], list[str]]:
+    """(errors, warnings) of the committed or officer-edited templates, found before any rendering.
+
+    Errors: a missing or damaged file, Jinja syntax (a tag Word broke), variables the data does not
+    have. Warnings: tags Word autocorrected into curly quotes (docxtpl straightens them, but the
+    template should be fixed)."""
+    errors, warnings = [], []
     for form in FORMS:
         path = template_path(form, templates)
         if not path.exists():
-            problems.append(f"{path}: không tìm thấy mẫu")
+            errors.append(f"{path}: không tìm thấy mẫu")
             continue
         try:
             doc = DocxTemplate(str(path))
             doc.init_docx()
-            xml = doc.patch_xml(doc.get_xml())
+            raw = doc.get_xml()
+            xml = doc.patch_xml(raw)
         except Exception as exc:  # a damaged .docx
-            problems.append(f"{path}: không mở được ({exc})")
+            errors.append(f"{path.name}: không mở được ({exc})")
             continue
-        for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", xml, re.S):
-            plain = re.sub(r"<[^>]+>", "", tag)
-            if any(q in plain for q in _SMART_QUOTES):
-                problems.append(f"{path.name}: thẻ {plain!r} có dấu ngoặc kép cong (Word tự sửa); dùng dấu thẳng \" hoặc '")
-        for broken in re.findall(r"\{[^{%]{0,3}\{|\}[^}%]{0,3}\}", re.sub(r"<[^>]+>", "", xml)):
-            if broken not in ("{{", "}}"):
-                problems.append(f"{path.name}: thẻ bị tách hoặc hỏng gần {broken!r}")
-        env = Environment()
+        plain = re.sub(r"<[^>]+>", "", raw)
+        for tag in re.findall(r"\{[{%].*?[%}]\}", plain, re.S):
+            if any(q in tag for q in _SMART_QUOTES):
+                warnings.append(f"{path.name}: thẻ {tag} có dấu ngoặc kép cong (Word tự sửa); nên sửa thành dấu thẳng \" hoặc '")
         try:
-            parsed = env.parse(xml)
+            parsed = Environment().parse(xml)
         except TemplateSyntaxError as exc:
-            context_line = xml.split("\n")[exc.lineno - 1] if exc.lineno else ""
-            snippet = re.sub(r"<[^>]+>", "", context_line)[:80]
-            problems.append(f"{path.name}: lỗi cú pháp thẻ: {exc.message} (gần: {snippet!r})")
+            line = xml.split("\n")[exc.lineno - 1] if exc.lineno and exc.lineno <= xml.count("\n") + 1 else xml
+            tags = re.findall(r"\{[{%].*?[%}]\}", re.sub(r"<[^>]+>", "", line))
+            near = next((t for t in tags if any(w in t for w in re.findall(r"'(\w+)'", exc.message or ""))), tags[-1] if tags else "")
+            errors.append(f"{path.name}: lỗi cú pháp thẻ: {exc.message} (thẻ {near})")
             continue
         unknown = sorted(meta.find_undeclared_variables(parsed) - KNOWN_VARIABLES)
         if unknown:
-            problems.append(f"{path.name}: biến không có trong dữ liệu: {', '.join(unknown)}")
-    return problems
+            errors.append(f"{path.name}: biến không có trong dữ liệu: {', '.join(unknown)}")
+    return errors, warnings

@@ -1,0 +1,73 @@
+"""Property: any Unicode text in any free-text field renders into all three forms, readable and intact.
+
+Text is fed through the model (as the loader would hand it over) into every free-text field;
+the three forms must open with python-docx and show each line NFC, minus characters XML
+cannot hold.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+from docx import Document
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLE_TEXT
+from pipeline.criteria import load_catalogue
+from pipeline.evaluate import evaluate
+from pipeline.load import parse
+from pipeline.model import DossierInput
+from pipeline.render import render_all
+from pipeline.textnorm import clean_text, paragraphs
+
+BASE, _, _ = parse(EXAMPLE_TEXT, "example")
+CAT = load_catalogue("tt24-2023")
+MULTILINE = [("report", "general_situation"), ("report", "purpose"), ("report", "process_summary"),
+             ("report", "other_conclusions"), ("criteria", "2", "weaknesses")]
+
+
+def put(data, path, value):
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def texts_of(blob: bytes) -> list[str]:
+    doc = Document(io.BytesIO(blob))
+    out = [p.text for p in doc.paragraphs]
+    out += [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    return out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(block=st.text(min_size=1, max_size=300), line=st.text(min_size=1, max_size=80).map(lambda s: " ".join(s.split())))
+def test_any_text_in_every_free_text_field(block, line):
+    block_lines = paragraphs(block)
+    line = clean_text(line).strip()
+    assume(block_lines and line)
+    import copy
+
+    data = copy.deepcopy(BASE)
+    for path in MULTILINE:
+        put(data, path, block)
+    for code in ("1.1", "2.4", "3.3"):
+        for key in ("description", "strengths", "weaknesses"):
+            data["indicators"][code][key] = block
+        data["indicators"][code]["evidence"][0]["title"] = line
+    data["unit"]["short_name"] = line
+    data["team"]["members"][0]["name"] = line
+    data["report"]["abbreviations"].append({"short": "XYZ", "full": line})
+    model = DossierInput.model_validate(data)
+    docs = render_all(model, evaluate(model, CAT), CAT.unit_kinds["ubnd-xa"])
+
+    shown = {key: "\n".join(texts_of(blob)) for key, blob in docs.items()}
+    for key, text in shown.items():
+        assert unicodedata.is_normalized("NFC", text)
+        assert line in text, key  # unit short name is on all three forms; the leader signs all three
+    for expected in block_lines:
+        assert expected in texts_of(docs["mau-1"]), expected  # one paragraph per line
+        assert expected in texts_of(docs["mau-3"]), expected
+    assert f"[1.1-01] {line}" in shown["mau-1"]
