@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, edit, line_of, run_cli
+from hostile_cases import STAFF_END, STAFF_START, counts
 from pipeline.problems import InputError
 from pipeline.validate import validate_file
 
@@ -78,29 +79,22 @@ def test_unknown_and_missing_and_not_applicable_indicators(write_input):
 
 
 def test_counts_above_total_and_both_forms(write_input):
-    counts = ("staff_counts:\n  total: 30\n  discipline: 31\n  training_completed: 29\n  digital_training: 28\n"
-              "  language_certificate: 18\n  language_meets_job: 9\n  advanced_worker: 28\n  learning_citizen: 29\n")
-    start, end = EXAMPLE_TEXT.index("staff:\n  - name"), EXAMPLE_TEXT.index("\n# Danh hiệu thi đua tập thể")
-    text = EXAMPLE_TEXT[:start] + counts + EXAMPLE_TEXT[end:]
+    text = counts(discipline=31)
     p = only(write_input(text), "staff_counts.discipline")
     assert "31 người vượt quá tổng số thành viên (30)" in p.message and p.line == line_of(text, "discipline: 31")
-    both = EXAMPLE_TEXT[:start] + counts.replace("31", "30") + EXAMPLE_TEXT[start:]
+    block = counts()[STAFF_START:counts().index("\n# Danh hiệu thi đua tập thể")]
+    both = EXAMPLE_TEXT[:STAFF_START] + block + EXAMPLE_TEXT[STAFF_START:]
     assert "không cả hai" in only(write_input(both), "staff_counts").message
 
 
 def test_negative_count(write_input):
-    counts = ("staff_counts:\n  total: 30\n  discipline: -3\n  training_completed: 29\n  digital_training: 28\n"
-              "  language_certificate: 18\n  language_meets_job: 9\n  advanced_worker: 28\n  learning_citizen: 29\n")
-    start, end = EXAMPLE_TEXT.index("staff:\n  - name"), EXAMPLE_TEXT.index("\n# Danh hiệu thi đua tập thể")
-    text = EXAMPLE_TEXT[:start] + counts + EXAMPLE_TEXT[end:]
-    assert "≥ 0" in only(write_input(text), "staff_counts.discipline").message
+    assert "≥ 0" in only(write_input(counts(discipline=-3)), "staff_counts.discipline").message
 
 
 def test_empty_roster_and_no_roster(write_input):
-    start, end = EXAMPLE_TEXT.index("staff:\n  - name"), EXAMPLE_TEXT.index("\n# Danh hiệu thi đua tập thể")
-    text = EXAMPLE_TEXT[:start] + "staff: []\n" + EXAMPLE_TEXT[end:]
+    text = EXAMPLE_TEXT[:STAFF_START] + "staff: []\n" + EXAMPLE_TEXT[STAFF_END:]
     assert "rỗng" in only(write_input(text), "staff").message
-    text = EXAMPLE_TEXT[:start] + EXAMPLE_TEXT[end:]
+    text = EXAMPLE_TEXT[:STAFF_START] + EXAMPLE_TEXT[STAFF_END:]
     assert any("thiếu danh sách thành viên" in p.message for p in problems(write_input(text)))
 
 
