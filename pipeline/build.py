@@ -36,6 +36,7 @@ class Job:
     unit: str
     year: str
     path: Path
+    fingerprint: str = ""  # of the input and everything it depends on, set before staging
 
     @property
     def key(self) -> str:
@@ -91,7 +92,7 @@ def environment_fingerprint(pdf: bool) -> str:
 
 # ---------------------------------------------------------------- one dossier (runs in a worker)
 
-def stage_one(job: Job, staging: Path, env: str) -> Outcome:
+def stage_one(job: Job, staging: Path) -> Outcome:
     """Assess and render one input into `staging/<unit>__<year>/`; never touches the real output."""
     from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
@@ -99,7 +100,6 @@ def stage_one(job: Job, staging: Path, env: str) -> Outcome:
     from pipeline.render import render_all
     from pipeline.summary import verdict_table
 
-    fingerprint = _sha(job.path.read_bytes() + env.encode())
     try:
         loaded, assessment = assess_file(job.path)
         catalogue = load_catalogue(loaded.model.regulation)
@@ -111,7 +111,7 @@ def stage_one(job: Job, staging: Path, env: str) -> Outcome:
     for form in FORMS:
         (folder / form.template).write_bytes(documents[form.key])
     (folder / SUMMARY).write_text(verdict_table(loaded.model, assessment) + "\n", encoding="utf-8")
-    return Outcome(job.key, "built", staged=str(folder), level=assessment.unit_level.label, fingerprint=fingerprint)
+    return Outcome(job.key, "built", staged=str(folder), level=assessment.unit_level.label, fingerprint=job.fingerprint)
 
 
 # ---------------------------------------------------------------- output folder safety
@@ -264,10 +264,10 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
     manifest = _read_manifest(outputs)
     todo, results = [], []
     for job in found:
-        fp = _sha(job.path.read_bytes() + env.encode())
+        job.fingerprint = _sha(job.path.read_bytes() + env.encode())
         entry = manifest.get(job.key) or {}
-        if not force and entry.get("fingerprint") == fp and (outputs / job.unit / job.year).is_dir():
-            results.append(Outcome(job.key, "unchanged", level=entry.get("level", ""), fingerprint=fp))
+        if not force and entry.get("fingerprint") == job.fingerprint and (outputs / job.unit / job.year).is_dir():
+            results.append(Outcome(job.key, "unchanged", level=entry.get("level", ""), fingerprint=job.fingerprint))
         else:
             todo.append(job)
     if not todo:
@@ -286,7 +286,7 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
     bar = Progress(len(todo), progress)
     staged: list[Outcome] = []
     try:
-        staged = _stage_all(todo, staging, env, jobs, bar)
+        staged = _stage_all(todo, staging, jobs, bar)
         good = [o for o in staged if o.status == "built"]
         if want_pdf and good:
             _make_pdfs(good, staging)
@@ -305,16 +305,16 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
     return results
 
 
-def _stage_all(todo: list[Job], staging: Path, env: str, jobs: int | None, bar: Progress) -> list[Outcome]:
+def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress) -> list[Outcome]:
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
         outcomes = []
         for job in todo:
-            outcomes.append(stage_one(job, staging, env))
+            outcomes.append(stage_one(job, staging))
             bar.step(job.key)
         return outcomes
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(stage_one, job, staging, env) for job in todo]
+        futures = [pool.submit(stage_one, job, staging) for job in todo]
         outcomes = []
         for job, fut in zip(todo, futures):
             outcomes.append(fut.result())
