@@ -60,8 +60,6 @@ def hostile_text() -> str:
     text = EXAMPLE_TEXT.replace("short_name: UBND xã Quảng Phú ", f'short_name: "{HOSTILE.replace(chr(11), chr(92) + "v")}" ', 1)
     text = text.replace("      Cán bộ, công chức gương mẫu trong phong trào học tập suốt đời.",
                         f'      {HOSTILE.replace(chr(11), "")}', 1)
-    text = text.replace("      Chưa đạt danh hiệu “Tập thể lao động xuất sắc”.\n",
-                        f"      Chưa đạt danh hiệu “Tập thể lao động xuất sắc”.\n", 1)
     return text
 
 

@@ -91,9 +91,12 @@ def test_folder_names_windows_forbids_are_refused(good, tmp_path):
     assert sorted(p.name for p in (project / "outputs").iterdir() if not p.name.startswith(".")) == ["quang-phu"]
 
 
-def test_unexpected_errors_are_messages_and_debug_shows_the_traceback(tmp_path):
-    (tmp_path / "inputs").write_text("not a folder")
-    res = run_cli("dossier", str(tmp_path / "inputs" / "x"), "--outputs", str(tmp_path / "inputs"), "--no-pdf")
-    assert res.returncode != 0 and "Traceback" not in res.stdout + res.stderr
-    res = run_cli("--debug", "dossier", str(tmp_path / "inputs" / "x"), "--outputs", str(tmp_path / "inputs"), "--no-pdf")
-    assert res.returncode != 0
+def test_unexpected_errors_are_messages_and_debug_shows_the_traceback(good, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the outputs folder should be")
+    args = ("dossier", str(good / "inputs"), "--outputs", str(blocker / "out"), "--no-pdf")
+    res = run_cli(*args)
+    assert res.returncode == 3 and "Lỗi không mong đợi" in res.stderr and "--debug" in res.stderr
+    assert "Traceback" not in res.stdout + res.stderr
+    res = run_cli("--debug", *args)
+    assert res.returncode == 3 and "Traceback" in res.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
@@ -22,7 +22,6 @@ from docx.shared import Cm, Mm, Pt
 OUT = Path(__file__).resolve().parent.parent / "templates"
 FONT = "Times New Roman"
 CENTER, RIGHT, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
-TEXT_WIDTH = Mm(210 - 30 - 15)
 
 
 # ---------------------------------------------------------------- document set-up
@@ -189,6 +188,25 @@ def cell_line(cell, text: str, **kw):
     p.paragraph_format.first_line_indent = Cm(0)
     p.paragraph_format.space_after = Pt(0)
     return p
+
+
+def unbreakable_block(container, width_mm: float):
+    """A borderless, padding-free one-cell table whose row may not split: its paragraphs stay on one
+    page (LibreOffice does not always honour long keep-with-next chains). Returns the cell."""
+    table = container.add_table(rows=1, cols=1)
+    no_borders(table)
+    widths(table, width_mm)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right", "top", "bottom"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
+    cant_split(table.rows[0])
+    cell = table.rows[0].cells[0]
+    cell._tc.remove(cell.paragraphs[0]._p)  # content is added paragraph by paragraph
+    return cell
 
 
 def repeat_header(row) -> None:
@@ -466,13 +484,15 @@ def mau_3():
     runs(doc, ("Chỉ tiêu {{ s.number }}: ", B), ("{{ s.text_level1 }} ", {}), ("— Không áp dụng đối với {{ unit.kind_label }}.", I))
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
-    runs(doc, ("Kết luận về Tiêu chí {{ c.number }}", B), keep_next=True)
-    runs(doc, ("Điểm mạnh nổi bật:", I), keep_next=True)
-    text_list(doc, "c.strengths")
-    runs(doc, ("Những điểm yếu cơ bản:", I), keep_next=True)
-    text_list(doc, "c.weaknesses")
-    para(doc, "{{ c.count_line }}")
-    runs(doc, ("Tiêu chí {{ c.number }}: ", B), ("{{ c.level }}", B))
+    block = unbreakable_block(doc, 165)  # a criterion's conclusion stays on one page
+    runs(block, ("Kết luận về Tiêu chí {{ c.number }}", B))
+    runs(block, ("Điểm mạnh nổi bật:", I))
+    text_list(block, "c.strengths")
+    runs(block, ("Những điểm yếu cơ bản:", I))
+    text_list(block, "c.weaknesses")
+    para(block, "{{ c.count_line }}")
+    runs(block, ("Tiêu chí {{ c.number }}: ", B), ("{{ c.level }}", B))
+    para(doc, "", after=0)
     tag(doc, "{%p endfor %}")
 
     para(doc, "C. KẾT LUẬN CHUNG", bold=True, indent=False, keep_next=True)
