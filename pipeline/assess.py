@@ -1,25 +1,31 @@
-"""load → validate → evaluate for one input file, and the check that declared levels match the data.
+"""load → validate → evaluate → cross-checks for one input: the one set of checks `validate`,
+`evaluate` and `dossier` all run, so “✓ hợp lệ” means the dossier will build.
 
-The front half of the chain, shared by `evaluate` (terminal table) and `build` (documents).
+Errors refuse the input; warnings travel with the result and are printed with it (and refuse it
+under `strict`, as MkDocs' strict mode does).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.consistency import stale_figures
 from pipeline.criteria import load_catalogue
 from pipeline.evaluate import Assessment, contradictions, evaluate
-from pipeline.load import Loaded
+from pipeline.load import Loaded, load
 from pipeline.problems import raise_if_any
-from pipeline.validate import validate_file
+from pipeline.validate import check
 
 
-def assess_file(path: str | Path) -> tuple[Loaded, Assessment]:
-    """Raises InputError listing every problem; a declared level the data contradicts is one."""
-    loaded = validate_file(path)
+def assess_file(path: str | Path, strict: bool = False) -> tuple[Loaded, Assessment]:
+    """(loaded, assessment), the warnings in `loaded.warnings`. Raises InputError listing every problem
+    (warnings included) when any is an error; a declared level the data contradicts is one."""
+    loaded = load(path)
+    problems = check(loaded)
+    raise_if_any(problems)  # the rules must hold before anything is computed
     assessment = evaluate(loaded.model, load_catalogue(loaded.model.regulation))
-    raise_if_any(
-        loaded.problem(("indicators", c.code, "declared_level"), c.message)
-        for c in contradictions(loaded.model, assessment)
-    )
+    problems += [loaded.problem(("indicators", c.code, "declared_level"), c.message)
+                 for c in contradictions(loaded.model, assessment)]
+    problems += stale_figures(loaded, assessment)
+    loaded.warnings = raise_if_any(problems, strict)
     return loaded, assessment

@@ -53,17 +53,17 @@ def naive_docx(paths: list[Path], out: Path) -> None:
 
     from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
-    from pipeline.forms import FORMS, TEMPLATES_DIR
-    from pipeline.render import build_context
+    from pipeline.documents import TEMPLATES_DIR, spec
+    from pipeline.render import build_contexts
 
     out.mkdir(parents=True, exist_ok=True)
     for k, path in enumerate(paths):
         loaded, a = assess_file(path)
-        ctx = build_context(loaded.model, a, load_catalogue("tt24-2023").unit_kinds["ubnd-xa"])
-        for form in FORMS:
-            doc = DocxTemplate(str(TEMPLATES_DIR / form.template))
+        contexts, _ = build_contexts(loaded.model, a, load_catalogue("tt24-2023"))
+        for key, ctx in contexts.items():
+            doc = DocxTemplate(str(TEMPLATES_DIR / spec(key).template))
             doc.render(ctx, autoescape=True)
-            doc.save(str(out / f"{k}-{form.template}"))
+            doc.save(str(out / f"{k}-{spec(key).template}"))
 
 
 def timed(fn) -> float:
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
         t_one = timed(lambda: build_all(one, tmp / "out-one", pdf=False, progress=False, out=quiet))
         t_pipe = timed(lambda: build_all(sub, tmp / "out-pipe", pdf=False, progress=False, out=quiet))
         t_naive = timed(lambda: naive_docx(paths[: args.n], tmp / "out-naive"))
-        print(f"\n(a) DOCX, {args.n} unit-years × 3 forms")
+        print(f"\n(a) DOCX, {args.n} unit-years × 6 documents")
         print(f"    one unit-year, cold run (incl. start-up) : {t_one:.2f} s")
         print(f"    pipeline                                  : {t_pipe:.2f} s  ({t_pipe / args.n * 1000:.0f} ms per unit-year)")
         print(f"    naive loop                                : {t_naive:.2f} s  ({t_naive / args.n * 1000:.0f} ms per unit-year)")

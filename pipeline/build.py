@@ -47,10 +47,13 @@ class Job:
 class Outcome:
     key: str
     status: str  # built | unchanged | failed
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # errors, or warnings of a built dossier
     staged: str | None = None
     level: str = ""
     fingerprint: str = ""
+    notes: list[str] = field(default_factory=list)  # documents not made, and why
+    documents: list[str] = field(default_factory=list)  # keys of the documents made, in dossier order
+    warnings: int = 0
 
 
 # ---------------------------------------------------------------- discovery and fingerprints
@@ -79,39 +82,42 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def environment_fingerprint(pdf: bool) -> str:
+def environment_fingerprint(pdf: bool, strict: bool = False) -> str:
     """What every dossier depends on besides its own input: templates, catalogues, version, PDF or not."""
     from pipeline.criteria import CATALOGUE_DIR
-    from pipeline.forms import FORMS, TEMPLATES_DIR
+    from pipeline.documents import DOCUMENTS, TEMPLATES_DIR
 
-    h = hashlib.sha256(f"{__version__}|pdf={pdf}".encode())
-    for path in [TEMPLATES_DIR / f.template for f in FORMS] + sorted(CATALOGUE_DIR.glob("*.yaml")):
+    h = hashlib.sha256(f"{__version__}|pdf={pdf}|strict={strict}".encode())
+    for path in [TEMPLATES_DIR / d.template for d in DOCUMENTS] + sorted(CATALOGUE_DIR.glob("*.yaml")):
         h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     return h.hexdigest()
 
 
 # ---------------------------------------------------------------- one dossier (runs in a worker)
 
-def stage_one(job: Job, staging: Path) -> Outcome:
+def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     """Assess and render one input into `staging/<unit>__<year>/`; never touches the real output."""
     from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
-    from pipeline.forms import FORMS
+    from pipeline.documents import DOCUMENTS
     from pipeline.render import render_all
     from pipeline.summary import verdict_table
 
     try:
-        loaded, assessment = assess_file(job.path)
+        loaded, assessment = assess_file(job.path, strict=strict)
         catalogue = load_catalogue(loaded.model.regulation)
-        documents = render_all(loaded.model, assessment, catalogue.unit_kinds[loaded.model.unit.kind])
+        documents, skipped = render_all(loaded.model, assessment, catalogue)
     except InputError as exc:
-        return Outcome(job.key, "failed", [str(p) for p in exc.problems])
+        return Outcome(job.key, "failed", [f"{p.symbol} {p}" for p in exc.problems])
     folder = staging / f"{job.unit}__{job.year}"
     folder.mkdir(parents=True)
-    for form in FORMS:
-        (folder / form.template).write_bytes(documents[form.key])
+    made = [d for d in DOCUMENTS if d.key in documents]
+    for spec in made:
+        (folder / spec.template).write_bytes(documents[spec.key])
     (folder / SUMMARY).write_text(verdict_table(loaded.model, assessment) + "\n", encoding="utf-8")
-    return Outcome(job.key, "built", staged=str(folder), level=assessment.unit_level.label, fingerprint=job.fingerprint)
+    return Outcome(job.key, "built", [f"{p.symbol} {p}" for p in loaded.warnings], staged=str(folder),
+                   level=assessment.unit_level.label, fingerprint=job.fingerprint, notes=list(skipped.values()),
+                   documents=[d.key for d in made], warnings=len(loaded.warnings))
 
 
 # ---------------------------------------------------------------- output folder safety
@@ -235,8 +241,8 @@ class Progress:
 
 
 def build_all(inputs: Path, outputs: Path, unit: str | None = None, year: int | None = None, force: bool = False,
-              pdf: bool = True, jobs: int | None = None, progress: bool = True, out=print) -> int:
-    """Build every dossier; prints a summary line per input; returns the exit code."""
+              pdf: bool = True, jobs: int | None = None, progress: bool = True, out=print, strict: bool = False) -> int:
+    """Build every dossier; prints a summary line per input; returns the exit code (warnings pass unless strict)."""
     if unit is not None and not SLUG.match(unit):
         out(f"✗ tên đơn vị “{unit}” không hợp lệ (chữ thường không dấu, số, “-”)")
         return 2
@@ -248,26 +254,29 @@ def build_all(inputs: Path, outputs: Path, unit: str | None = None, year: int | 
     try:
         with Lock(outputs):
             _recover(outputs)
-            outcomes += _build_locked(found, outputs, force, pdf, jobs, progress, out)
+            outcomes += _build_locked(found, outputs, force, pdf, jobs, progress, out, strict)
     except BuildLocked as exc:
         out(f"✗ {exc}")
         return 1
-    _report(outcomes, time.monotonic() - started, out)
+    _report(outcomes, time.monotonic() - started, out, outputs)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
-def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs: int | None, progress: bool, out) -> list[Outcome]:
+def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs: int | None, progress: bool, out,
+                  strict: bool = False) -> list[Outcome]:
     from pipeline.convert import HOW_TO_GET_PDF, ConversionError, converter_name
 
     want_pdf = pdf and converter_name() is not None
-    env = environment_fingerprint(want_pdf)
+    env = environment_fingerprint(want_pdf, strict)
     manifest = _read_manifest(outputs)
     todo, results = [], []
     for job in found:
         job.fingerprint = _sha(job.path.read_bytes() + env.encode())
         entry = manifest.get(job.key) or {}
         if not force and entry.get("fingerprint") == job.fingerprint and (outputs / job.unit / job.year).is_dir():
-            results.append(Outcome(job.key, "unchanged", level=entry.get("level", ""), fingerprint=job.fingerprint))
+            warnings = [w for w in entry.get("warnings", []) if isinstance(w, str)]
+            results.append(Outcome(job.key, "unchanged", warnings, level=entry.get("level", ""), fingerprint=job.fingerprint,
+                                   warnings=len(warnings)))
         else:
             todo.append(job)
     if not todo:
@@ -286,14 +295,14 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
     bar = Progress(len(todo), progress)
     staged: list[Outcome] = []
     try:
-        staged = _stage_all(todo, staging, jobs, bar)
+        staged = _stage_all(todo, staging, jobs, bar, strict)
         good = [o for o in staged if o.status == "built"]
         if want_pdf and good:
             _make_pdfs(good, staging)
         for o in good:
             unit, year = o.key.split("/")
             swap_in(Path(o.staged), outputs / unit / year, staging / "_old")
-            manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": want_pdf,
+            manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": want_pdf, "warnings": o.problems,
                                "files": sorted(p.name for p in (outputs / unit / year).iterdir())}
             _write_manifest(outputs, manifest)
         results += staged
@@ -305,16 +314,16 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
     return results
 
 
-def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress) -> list[Outcome]:
+def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress, strict: bool = False) -> list[Outcome]:
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     if workers == 1:
         outcomes = []
         for job in todo:
-            outcomes.append(stage_one(job, staging))
+            outcomes.append(stage_one(job, staging, strict))
             bar.step(job.key)
         return outcomes
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(stage_one, job, staging) for job in todo]
+        futures = [pool.submit(stage_one, job, staging, strict) for job in todo]
         outcomes = []
         for job, fut in zip(todo, futures):
             outcomes.append(fut.result())
@@ -323,43 +332,51 @@ def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress) 
 
 
 def _make_pdfs(good: list[Outcome], staging: Path) -> None:
-    """One converter run for every document of the batch, then a merged PDF per dossier."""
+    """One converter run for every document of the batch, then a merged PDF per dossier in reading order."""
     from pipeline.convert import merge, to_pdf
-    from pipeline.forms import FORMS
+    from pipeline.documents import spec
 
     flat = staging / "_pdf_in"
     flat.mkdir()
     sources = []
     for o in good:
-        for form in FORMS:
-            src = flat / f"{Path(o.staged).name}__{form.stem}.docx"
-            shutil.copyfile(Path(o.staged) / form.template, src)
+        for key in o.documents:
+            src = flat / f"{Path(o.staged).name}__{spec(key).stem}.docx"
+            shutil.copyfile(Path(o.staged) / spec(key).template, src)
             sources.append(src)
     pdf_dir = staging / "_pdf_out"
     to_pdf(sources, pdf_dir)
     for o in good:
         folder = Path(o.staged)
         parts = []
-        for form in FORMS:
-            pdf = pdf_dir / f"{folder.name}__{form.stem}.pdf"
-            target = folder / (form.stem + ".pdf")
+        for key in o.documents:
+            pdf = pdf_dir / f"{folder.name}__{spec(key).stem}.pdf"
+            target = folder / (spec(key).stem + ".pdf")
             os.replace(pdf, target)
-            parts.append((form.title, target))
+            parts.append((spec(key).title, target))
         unit, year = o.key.split("/")
         merge(parts, folder / MERGED, f"Hồ sơ tự đánh giá Đơn vị học tập — {unit} — {year}")
 
 
-def _report(outcomes: list[Outcome], seconds: float, out) -> None:
+def _report(outcomes: list[Outcome], seconds: float, out, outputs: Path | None = None) -> None:
     symbols = {"built": "✓ đã lập", "unchanged": "= không đổi", "failed": "✗ lỗi"}
     for o in sorted(outcomes, key=lambda o: o.key):
         line = f"{symbols[o.status]:<12} {o.key}"
         if o.level:
             line += f" — {o.level}"
+        if o.warnings:
+            line += f" ({o.warnings} cảnh báo)"
         out(line)
         for p in o.problems:
             out(f"    {p}")
+        for note in o.notes:
+            out(f"    ℹ {note}")
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in symbols}
+    warned = sum(o.warnings for o in outcomes if o.status != "failed")
+    tail = f", {warned} cảnh báo" if warned else ""
     if counts["built"] == 0 and counts["failed"] == 0:
-        out(f"Không có gì thay đổi: {counts['unchanged']} hồ sơ đã mới nhất ({seconds:.2f} giây).")
+        out(f"Không có gì thay đổi: {counts['unchanged']} hồ sơ đã mới nhất{tail} ({seconds:.2f} giây).")
     else:
-        out(f"Tổng: {counts['built']} đã lập, {counts['unchanged']} không đổi, {counts['failed']} lỗi ({seconds:.1f} giây).")
+        out(f"Tổng: {counts['built']} đã lập, {counts['unchanged']} không đổi, {counts['failed']} lỗi{tail} ({seconds:.1f} giây).")
+    if outputs is not None and (counts["built"] or counts["unchanged"]):
+        out(f"Hồ sơ ở thư mục: {outputs.resolve()}")

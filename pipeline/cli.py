@@ -2,11 +2,12 @@
 
     python -m pipeline validate  inputs/                 # check every input, list every problem
     python -m pipeline evaluate  inputs/quang-phu/2024.yaml   # the verdict table
-    python -m pipeline dossier   inputs/ [--unit U] [--year Y] [--force] [--no-pdf]
+    python -m pipeline dossier   inputs/ [--unit U] [--year Y] [--force] [--no-pdf] [--strict]
     python -m pipeline schema    [--check]               # write/check schema/input.schema.json
     python -m pipeline check-templates
 
-Exit codes: 0 success, 1 an input or template has problems, 2 misuse, 3 an unexpected error.
+Exit codes: 0 success (warnings allowed), 1 an input or template has errors (or warnings under
+--strict), 2 misuse, 3 an unexpected error.
 No traceback reaches the terminal unless `--debug` is given.
 """
 
@@ -33,30 +34,52 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _print_problems(exc: InputError) -> None:
-    for problem in exc.problems:
-        _err(f"  ✗ {problem}")
+def _print_problems(problems) -> None:
+    for problem in problems:
+        _err(f"  {problem.symbol} {problem}")
+
+
+def _counts(problems) -> str:
+    from pipeline.problems import errors_and_warnings
+
+    errors, warnings = errors_and_warnings(problems)
+    return ", ".join(filter(None, [f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings else ""]))
 
 
 def cmd_validate(args) -> int:
-    from pipeline.validate import input_files, validate_file
+    """Every check `dossier` runs short of rendering: the input's rules, the evaluation's cross-checks
+    (declared levels, stale figures), file and folder names, and the templates the build would use."""
+    from pipeline.assess import assess_file
+    from pipeline.render import check_templates
+    from pipeline.validate import input_files
 
     files = input_files(args.target)
     if not files:
         _err(f"Không tìm thấy tệp .yaml nào trong {args.target}")
         return 1
-    failed = 0
+    failed = warned = 0
     for path in files:
         try:
-            validate_file(path)
-            _out(f"✓ {path}: hợp lệ")
+            loaded, _ = assess_file(path, strict=args.strict)
         except InputError as exc:
             failed += 1
-            _err(f"✗ {path}: {len(exc.problems)} lỗi")
-            _print_problems(exc)
-    if failed:
-        _err(f"{failed}/{len(files)} tệp có lỗi.")
-    return 1 if failed else 0
+            _err(f"✗ {path}: {_counts(exc.problems)}")
+            _print_problems(exc.problems)
+            continue
+        if loaded.warnings:
+            warned += 1
+            _out(f"⚠ {path}: hợp lệ, {_counts(loaded.warnings)}")
+            _print_problems(loaded.warnings)
+        else:
+            _out(f"✓ {path}: hợp lệ")
+    template_errors, _ = check_templates()
+    for problem in template_errors:
+        _err(f"  ✗ mẫu văn bản: {problem}")
+    if failed or template_errors:
+        _err(f"{failed}/{len(files)} tệp có lỗi." + (f" {len(template_errors)} lỗi trong mẫu văn bản." if template_errors else ""))
+    elif warned:
+        _out(f"{warned}/{len(files)} tệp có cảnh báo (hồ sơ vẫn lập được; --strict coi cảnh báo là lỗi).")
+    return 1 if failed or template_errors else 0
 
 
 def cmd_evaluate(args) -> int:
@@ -64,12 +87,15 @@ def cmd_evaluate(args) -> int:
     from pipeline.summary import verdict_table
 
     try:
-        loaded, assessment = assess_file(args.file)
+        loaded, assessment = assess_file(args.file, strict=args.strict)
     except InputError as exc:
-        _err(f"✗ {args.file}: {len(exc.problems)} lỗi")
-        _print_problems(exc)
+        _err(f"✗ {args.file}: {_counts(exc.problems)}")
+        _print_problems(exc.problems)
         return 1
     _out(verdict_table(loaded.model, assessment))
+    if loaded.warnings:
+        _err(f"⚠ {_counts(loaded.warnings)}:")
+        _print_problems(loaded.warnings)
     return 0
 
 
@@ -95,7 +121,7 @@ def cmd_dossier(args) -> int:
 
     return build_all(
         Path(args.inputs), Path(args.outputs), unit=args.unit, year=args.year,
-        force=args.force, pdf=not args.no_pdf, jobs=args.jobs, progress=not args.quiet,
+        force=args.force, pdf=not args.no_pdf, jobs=args.jobs, progress=not args.quiet, strict=args.strict,
     )
 
 
@@ -122,10 +148,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="kiểm tra tệp đầu vào (một tệp hoặc cả thư mục)")
     p.add_argument("target", nargs="?", default="inputs")
+    p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("evaluate", help="in bảng kết quả đánh giá của một tệp")
     p.add_argument("file")
+    p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("dossier", help="lập hồ sơ (Mẫu 1, 2, 3; DOCX và PDF) cho mọi tệp đầu vào")
@@ -137,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="chỉ lập tệp Word")
     p.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi: không lập hồ sơ có cảnh báo")
     p.set_defaults(func=cmd_dossier)
 
     p = sub.add_parser("schema", help="ghi JSON Schema của dữ liệu đầu vào")
@@ -159,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        _print_problems(exc)
+        _print_problems(exc.problems)
         return 1
     except KeyboardInterrupt:
         _err("Đã dừng (Ctrl-C). Hồ sơ đã lập trước đó không bị thay đổi.")

@@ -35,6 +35,7 @@ class Check:
     denominator: int | None = None
     percent: str | None = None
     threshold: str | None = None
+    fact: str | None = None  # the roster fact counted (percentage rules)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class IndicatorResult:
 
     @property
     def figures(self) -> str:
-        """The checks in one line, e.g. “Mức độ 1: 28/30 (93,3%) ≥ 90% — đạt; Mức độ 2: …”."""
+        """The checks in one sentence, e.g. “28/30 thành viên …, tỷ lệ 93,3%, đáp ứng mức tối thiểu 90% của Mức độ 1; …”."""
         return "; ".join(c.text for c in self.checks)
 
 
@@ -147,10 +148,12 @@ def _percentage_checks(rule: PercentageRule, catalogue: Catalogue, counts: dict[
     for level, t in ((1, rule.level1), (2, rule.level2)):
         n = counts[t.fact]
         ok = reaches(n, total, t.min_percent)
-        shown, need = percent_beside(n, total, (t.min_percent,)), percent_threshold(t.min_percent)
-        text = (f"Mức độ {level}: {n}/{total} thành viên {catalogue.facts[t.fact].label} = {shown}, "
-                f"{'≥' if ok else '<'} {need} — {'đạt' if ok else 'không đạt'}")
-        checks.append(Check(level, ok, text, n, total, shown, need))
+        # rounding must not lift a share onto any threshold of the same fact (94,97% is never “95%”)
+        same_fact = tuple(x.min_percent for x in (rule.level1, rule.level2) if x.fact == t.fact)
+        shown, need = percent_beside(n, total, same_fact), percent_threshold(t.min_percent)
+        text = (f"{n}/{total} thành viên {catalogue.facts[t.fact].label}, tỷ lệ {shown}, "
+                f"{'đáp ứng' if ok else 'chưa đạt'} mức tối thiểu {need} của Mức độ {level}")
+        checks.append(Check(level, ok, text, n, total, shown, need, t.fact))
     return tuple(checks)
 
 
@@ -158,15 +161,18 @@ def _title_checks(rule: CollectiveTitleRule, title: str) -> tuple[Check, ...]:
     checks = []
     for level, t in ((1, rule.level1), (2, rule.level2)):
         ok = rank("collective", title) >= rank("collective", t.at_least)
-        text = (f"Mức độ {level}: danh hiệu của đơn vị “{COLLECTIVE_TITLES[title]}”, yêu cầu “{COLLECTIVE_TITLES[t.at_least]}” "
-                f"trở lên — {'đạt' if ok else 'không đạt'}")
+        held = (f"Đơn vị đạt danh hiệu “{COLLECTIVE_TITLES[title]}”" if title != "khong"
+                else "Đơn vị chưa có danh hiệu thi đua tập thể")
+        text = (f"{held}, {'đáp ứng' if ok else 'chưa đáp ứng'} yêu cầu “{COLLECTIVE_TITLES[t.at_least]}” "
+                f"trở lên của Mức độ {level}")
         checks.append(Check(level, ok, text))
     return tuple(checks)
 
 
 def _qualitative_checks(met: bool | None) -> tuple[Check, ...]:
     ok = bool(met)
-    return (Check(1, ok, f"Tổ tự đánh giá xác định chỉ tiêu {'đạt' if ok else 'không đạt'}; nội dung Mức độ 1 và Mức độ 2 như nhau"),
+    return (Check(1, ok, f"Tổ tự đánh giá xác định đơn vị {'đáp ứng' if ok else 'chưa đáp ứng'} đầy đủ nội dung của chỉ tiêu "
+                         "(nội dung Mức độ 1 và Mức độ 2 như nhau)"),
             Check(2, ok, ""))
 
 

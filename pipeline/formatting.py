@@ -64,6 +64,11 @@ def short_date(d: dt.date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+def padded(n: int) -> str:
+    """A count in prose, one way throughout: below 10 with a leading zero (“05 thành viên”), zero as “0”."""
+    return f"{n:02d}" if n else "0"
+
+
 def two_digits(n: int) -> str:
     """Numbers below 10 in document numbers and counts: “05”."""
     return f"{n:02d}"

@@ -43,6 +43,7 @@ class Loaded:
     path: Path
     model: DossierInput
     lines: dict[Path_, int] = field(repr=False)
+    warnings: list[Problem] = field(default_factory=list, repr=False)
 
     @property
     def name(self) -> str:
@@ -57,8 +58,13 @@ class Loaded:
             path = path[:-1]
         return self.lines.get((), 1)
 
-    def problem(self, path: Path_, message: str) -> Problem:
-        return Problem(self.name, self.line_of(path), field_path(path), message)
+    def problem(self, path: Path_, message: str, *, at: tuple[str, int] | None = None, warning: bool = False) -> Problem:
+        """A problem at `path`; `at=(text, offset)` points at a line inside a multi-line text (a `|` block,
+        whose text starts on the line after its key)."""
+        line = self.line_of(path)
+        if at is not None and line and "\n" in at[0]:
+            line += 1 + at[0][: at[1]].count("\n")
+        return Problem(self.name, line, field_path(path), message, warning)
 
 
 def read_text(path: Path) -> str:

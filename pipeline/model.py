@@ -57,15 +57,38 @@ class Unit(_Strict):
     kind: Slug = Field("ubnd-xa", description="Loại đơn vị học tập (mã trong bộ tiêu chí), hiện có: ubnd-xa")
     parent_agency: Line = Field(description="Cơ quan chủ quản, ví dụ “UBND huyện Quảng Điền”")
     place: Line = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Quảng Phú”")
+    collective_name: Line = Field("Ủy ban nhân dân", description="Tên tập thể lãnh đạo in ở dòng “TM. …”, ví dụ “Ủy ban nhân dân”")
+
+
+class Signer(_Strict):
+    """Who signs a document under the unit's number and seal, and with which authority line."""
+
+    name: Line = Field(description="Họ và tên người ký")
+    title: Line = Field(description="Chức vụ người ký, ví dụ “Chủ tịch” hoặc “Phó Chủ tịch”")
+    on_behalf_of: OptLine = Field("", description="Ký thay (KT.) người đứng đầu có chức vụ này, ví dụ “Chủ tịch”; để trống nếu người đứng đầu tự ký")
+
+
+class Recognition(_Strict):
+    """Who receives the dossier and who recognises the unit: set by each province since 01/07/2025."""
+
+    scope: Line = Field("cấp huyện", description="Cấp công nhận in trong “Đơn vị học tập …”, ví dụ “cấp huyện”")
+    receiver: Line = Field("Phòng Giáo dục và Đào tạo huyện", description="Cơ quan nhận hồ sơ (dòng “Kính gửi” của Tờ trình)")
+    authority: Line = Field("Chủ tịch Ủy ban nhân dân huyện", description="Người có thẩm quyền công nhận, nêu trong lời đề nghị")
 
 
 class Decision(_Strict):
     number: Line = Field(description="Số quyết định, ví dụ “125/QĐ-UBND”")
     date: Date
+    grounds: list[Line] = Field(default_factory=list, description="Các căn cứ thêm (ngoài luật và Thông tư 24), mỗi dòng một căn cứ")
+    proposer: OptLine = Field("công chức Văn hóa – xã hội", description="“Theo đề nghị của …”")
+    executors: Line = Field("Công chức Văn phòng – thống kê, công chức Văn hóa – xã hội và các ông (bà) có tên tại Điều 1",
+                            description="Điều 3: những người chịu trách nhiệm thi hành")
+    recipients: list[Line] = Field(default_factory=list, description="Nơi nhận (ngoài “Như Điều 3” và “Lưu”)")
+    signer: Signer | None = Field(None, description="Người ký quyết định, nếu khác người ký chung (signer)")
 
 
 class Member(_Strict):
-    id: Slug = Field(description="Mã ngắn, chữ thường không dấu, dùng để ghi người đánh giá")
+    id: Line = Field(description="Mã ngắn, chữ thường không dấu, dùng để ghi người đánh giá")
     name: Line
     position: Line = Field(description="Chức danh, chức vụ, đơn vị công tác")
     role: Role = Field(description="leader (Tổ trưởng) | secretary (Thư ký) | member (Thành viên)")
@@ -107,7 +130,7 @@ class Evidence(_Strict):
 
 
 class IndicatorInput(_Strict):
-    assessors: list[Slug] = Field(description="Hai người đánh giá (mã trong team.members)")
+    assessors: list[Line] = Field(description="Hai người đánh giá (mã trong team.members)")
     met: bool | None = Field(None, description="Chỉ tiêu định tính: đạt (true) hay không (false)")
     declared_level: LevelCode | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
     description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
@@ -129,16 +152,30 @@ class Abbreviation(_Strict):
 class Report(_Strict):
     number: OptLine = Field("", description="Số báo cáo, ví dụ “215/BC-UBND” (để trống nếu chưa có)")
     date: Date
+    sheets_date: Date | None = Field(None, description="Ngày ký các phiếu Mẫu 1 (mặc định: ngày báo cáo)")
+    summary_date: Date | None = Field(None, description="Ngày ký bảng tổng hợp Mẫu 2 (mặc định: ngày báo cáo)")
     general_situation: Text = Field(description="A.1. Tình hình chung của đơn vị")
     purpose: Text = Field(description="A.2. Mục đích tự đánh giá")
     process_summary: Text = Field(description="A.3. Tóm tắt quá trình và những vấn đề nổi bật")
     other_conclusions: OptText = Field("", description="C. Các kết luận khác (nếu có)")
     abbreviations: list[Abbreviation] = Field(default_factory=list)
+    recipients: list[Line] = Field(default_factory=list, description="Nơi nhận báo cáo (ngoài “Lưu”); mặc định: cơ quan nhận hồ sơ")
+    signer: Signer | None = Field(None, description="Người ký báo cáo, nếu khác người ký chung (signer)")
+
+
+class Request(_Strict):
+    """The Tờ trình đề nghị công nhận."""
+
+    number: OptLine = Field("", description="Số Tờ trình, ví dụ “12/TTr-UBND” (để trống nếu chưa có)")
+    date: Date = Field(description="Ngày ký Tờ trình (trước 15/01 năm sau năm đánh giá)")
+    grounds: list[Line] = Field(default_factory=list, description="Các căn cứ thêm, ví dụ kế hoạch của cấp trên")
+    recipients: list[Line] = Field(default_factory=list, description="Nơi nhận (ngoài “Như trên” và “Lưu”)")
+    signer: Signer | None = Field(None, description="Người ký Tờ trình, nếu khác người ký chung (signer)")
 
 
 class DossierInput(_Strict):
     regulation: Slug = Field("tt24-2023", description="Bộ tiêu chí áp dụng (tệp trong pipeline/criteria)")
-    year: int = Field(ge=2000, le=2099, description="Năm đánh giá")
+    year: int = Field(description="Năm đánh giá (2000–2099)")
     unit: Unit
     team: Team
     staff: list[StaffMember] | None = Field(None, description="Danh sách thành viên (hoặc dùng staff_counts)")
@@ -147,6 +184,10 @@ class DossierInput(_Strict):
     indicators: dict[str, IndicatorInput]
     criteria: dict[str, CriterionConclusion] = Field(description="Kết luận từng tiêu chí, khóa “1”, “2”, “3”")
     report: Report
+    request: Request
+    signer: Signer = Field(description="Người đứng đầu ký các văn bản mang số, dấu của đơn vị (Tờ trình, Báo cáo, Quyết định)")
+    recognition: Recognition = Field(default_factory=Recognition, description="Cơ quan nhận hồ sơ và người công nhận (do tỉnh quy định)")
+    archive: Line = Field("VT", description="Dòng “Lưu: …” cuối Nơi nhận, ví dụ “VT, VHXH”")
 
 
 def json_schema() -> dict:

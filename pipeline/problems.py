@@ -26,10 +26,18 @@ def field_path(path: Path_) -> str:
 
 @dataclass(frozen=True)
 class Problem:
+    """An error (the input is refused) or, with `warning=True`, a warning (the dossier is built, the
+    officer is told; `--strict` refuses it too)."""
+
     file: str
     line: int | None
     field: str
     message: str
+    warning: bool = False
+
+    @property
+    def symbol(self) -> str:
+        return "⚠" if self.warning else "✗"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -44,7 +52,14 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def raise_if_any(problems: Iterable[Problem]) -> None:
+def raise_if_any(problems: Iterable[Problem], strict: bool = False) -> list[Problem]:
+    """Raise with every problem if any is an error (under `strict`, any at all); else return the warnings."""
     problems = list(problems)
-    if problems:
+    if any(not p.warning for p in problems) or (strict and problems):
         raise InputError(problems)
+    return problems
+
+
+def errors_and_warnings(problems: Sequence[Problem]) -> tuple[int, int]:
+    warnings = sum(1 for p in problems if p.warning)
+    return len(problems) - warnings, warnings

@@ -9,21 +9,28 @@ assessment year, and so on. All problems are gathered, each with its YAML line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 
+from pipeline import placeholders
 from pipeline.criteria import Catalogue, QualitativeRule, available, load_catalogue
 from pipeline.load import Loaded, load
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Problem, raise_if_any
+
+ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+UNIT_FOLDER = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+DEADLINE = (1, 15)  # the dossier goes out before 15 January of the year after the assessment year
+TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)  # districts abolished (Nghị quyết 202/2025/QH15)
 
 
 def _fmt(d: dt.date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def check(loaded: Loaded) -> list[Problem]:
-    """Every rule problem of a loaded input (empty list: valid)."""
+def check(loaded: Loaded, today: dt.date | None = None) -> list[Problem]:
+    """Every rule problem of a loaded input, errors and warnings (empty list: valid)."""
     m: DossierInput = loaded.model
     p = loaded.problem
     problems: list[Problem] = []
@@ -34,33 +41,46 @@ def check(loaded: Loaded) -> list[Problem]:
         return problems
     cat = load_catalogue(m.regulation)
 
-    if m.year < cat.first_year:
+    if not 2000 <= m.year <= 2099:
+        add(p(("year",), f"năm {m.year} không hợp lệ: năm đánh giá phải từ 2000 đến 2099"))
+    elif m.year < cat.first_year:
         add(p(("year",), f"năm {m.year} trước khi {cat.name} có hiệu lực (áp dụng từ năm {cat.first_year})"))
-    stem = Path(loaded.name).stem
-    if stem.isdigit() and len(stem) == 4 and int(stem) != m.year:
-        add(p(("year",), f"năm {m.year} khác với tên tệp {Path(loaded.name).name} (tệp của năm {stem}?)"))
+    problems += check_location(loaded)
     if m.unit.kind not in cat.unit_kinds:
         add(p(("unit", "kind"), f"loại đơn vị “{m.unit.kind}” không có trong {cat.name}; chọn một trong: {', '.join(cat.unit_kinds)}"))
 
     problems += _check_team(loaded)
     problems += _check_staff(loaded)
     problems += _check_indicators(loaded, cat)
-    problems += _check_report(loaded, cat)
+    problems += _check_report(loaded)
+    problems += _check_dates(loaded, today or dt.date.today())
+    problems += _check_placeholders(loaded, cat)
     return problems
 
 
-def _in_year(loaded: Loaded, path, d: dt.date | None, what: str) -> list[Problem]:
-    year = loaded.model.year
-    if d is not None and d.year != year:
-        return [loaded.problem(path, (
-            f"{what} ngày {_fmt(d)} nằm ngoài năm đánh giá {year} "
-            f"(số liệu tính từ 01/01/{year} đến 31/12/{year})"))]
-    return []
+def check_location(loaded: Loaded) -> list[Problem]:
+    """The name rules the build applies: inputs/<unit>/<year>.yaml, unit folder a-z0-9-, year matching."""
+    path, m = Path(loaded.name), loaded.model
+    out = []
+    stem = path.stem
+    if not re.fullmatch(r"\d{4}", stem):
+        out.append(loaded.problem((), f"tên tệp “{path.name}” không hợp lệ: đặt tên theo năm đánh giá, ví dụ {m.year}.yaml"))
+    elif int(stem) != m.year:
+        out.append(loaded.problem(("year",), f"năm {m.year} khác với tên tệp {path.name} (tệp của năm {stem}?)"))
+    folder = path.resolve().parent.name
+    if not UNIT_FOLDER.match(folder):
+        out.append(loaded.problem((), (
+            f"thư mục “{folder}” không dùng được làm tên đơn vị: chỉ gồm chữ thường không dấu, số và dấu “-” "
+            "(ví dụ inputs/quang-phu/2024.yaml)")))
+    return out
 
 
 def _check_team(loaded: Loaded) -> list[Problem]:
-    team, p = loaded.model.team, loaded.problem
-    out = _in_year(loaded, ("team", "decision", "date"), team.decision.date, "quyết định thành lập Tổ tự đánh giá")
+    team, p, year = loaded.model.team, loaded.problem, loaded.model.year
+    out = []
+    if team.decision.date.year != year:
+        out.append(p(("team", "decision", "date"), (
+            f"quyết định thành lập Tổ tự đánh giá ngày {_fmt(team.decision.date)} nằm ngoài năm đánh giá {year}")))
     n = len(team.members)
     if n % 2 == 0:
         out.append(p(("team", "members"), f"Tổ tự đánh giá có {n} người; số thành viên phải là số lẻ"))
@@ -70,10 +90,19 @@ def _check_team(loaded: Loaded) -> list[Problem]:
             where = ("team", "members", holders[1]) if len(holders) > 1 else ("team", "members")
             out.append(p(where, f"Tổ tự đánh giá phải có đúng một {label}, hiện có {len(holders)}"))
     seen: dict[str, int] = {}
+    names: dict[str, int] = {}
     for i, mem in enumerate(team.members):
+        if not ID.match(mem.id):
+            out.append(p(("team", "members", i, "id"), f"mã “{mem.id}” không hợp lệ: chỉ dùng chữ thường không dấu, số, “-” hoặc “_”"))
         if mem.id in seen:
             out.append(p(("team", "members", i, "id"), f"mã “{mem.id}” đã dùng cho thành viên thứ {seen[mem.id] + 1}"))
         seen.setdefault(mem.id, i)
+        key = mem.name.casefold()
+        if key in names:
+            out.append(p(("team", "members", i, "name"), (
+                f"“{mem.name}” đã có trong Tổ (thành viên thứ {names[key] + 1}); hai thành viên không được trùng họ tên — "
+                "thêm chữ đệm hoặc chức danh để phân biệt")))
+        names.setdefault(key, i)
     return out
 
 
@@ -84,13 +113,40 @@ def _check_staff(loaded: Loaded) -> list[Problem]:
     if m.staff is None and m.staff_counts is None:
         return [p((), "thiếu danh sách thành viên “staff” (hoặc số liệu tổng hợp “staff_counts”)")]
     if m.staff is not None:
-        return [p(("staff",), "danh sách thành viên “staff” rỗng")] if not m.staff else []
+        if not m.staff:
+            return [p(("staff",), "danh sách thành viên “staff” rỗng")]
+        out, seen = [], {}
+        for i, person in enumerate(m.staff):
+            key = (person.name.casefold(), person.position.casefold())
+            if key in seen:
+                out.append(warn(loaded, ("staff", i, "name"), (
+                    f"“{person.name}” ({person.position or 'không ghi chức danh'}) đã có ở người thứ {seen[key] + 1}; "
+                    "một người ghi hai lần làm sai mọi tỷ lệ — xóa dòng thừa nếu đúng là một người")))
+            seen.setdefault(key, i)
+        meets = sum(1 for s in m.staff if s.language_meets_job)
+        certified = sum(1 for s in m.staff if s.language_certificate)
+        if meets > certified:
+            out.append(_language_warning(loaded, ("staff",), meets, certified))
+        return out
     counts = m.staff_counts
-    return [
+    out = [
         p(("staff_counts", name), f"{value} người vượt quá tổng số thành viên ({counts.total})")
         for name, value in counts.model_dump().items()
         if name != "total" and value > counts.total
     ]
+    if counts.language_meets_job > counts.language_certificate:
+        out.append(_language_warning(loaded, ("staff_counts", "language_meets_job"), counts.language_meets_job, counts.language_certificate))
+    return out
+
+
+def _language_warning(loaded: Loaded, path, meets: int, certified: int) -> Problem:
+    return warn(loaded, path, (
+        f"{meets} người có trình độ ngoại ngữ đáp ứng vị trí việc làm nhưng chỉ {certified} người có chứng chỉ, chứng nhận "
+        "ngoại ngữ; điều này có thể đúng (ví dụ có bằng đại học ngoại ngữ) — hãy kiểm tra lại"))
+
+
+def warn(loaded: Loaded, path, message: str) -> Problem:
+    return loaded.problem(path, message, warning=True)
 
 
 def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
@@ -112,6 +168,9 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
         for i, who in enumerate(ind.assessors):
             if who not in team_ids:
                 out.append(p(where + ("assessors", i), f"“{who}” không có trong Tổ tự đánh giá (team.members); có: {', '.join(sorted(team_ids))}"))
+        for i, who in enumerate(ind.assessors):
+            if who not in team_ids and not ID.match(who):
+                out.append(p(where + ("assessors", i), f"mã “{who}” không hợp lệ: chỉ dùng chữ thường không dấu, số, “-” hoặc “_”"))
         for who, n in Counter(ind.assessors).items():
             if n > 1:
                 out.append(p(where + ("assessors",), f"“{who}” được ghi {n} lần; hai người đánh giá phải khác nhau"))
@@ -121,8 +180,6 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
         if not qualitative and ind.met is not None:
             source = "danh sách thành viên" if spec.rule.kind == "percentage" else "danh hiệu tập thể (collective_title)"
             out.append(p(where + ("met",), f"chỉ tiêu {code} được tính từ {source}; xóa “met”"))
-        for j, ev in enumerate(ind.evidence):
-            out += _in_year(loaded, where + ("evidence", j, "date"), ev.date, "minh chứng")
     for crit in cat.criteria:
         for spec in crit.indicators:
             code = f"{crit.number}.{spec.number}"
@@ -138,14 +195,9 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
     return out
 
 
-def _check_report(loaded: Loaded, cat: Catalogue) -> list[Problem]:
+def _check_report(loaded: Loaded) -> list[Problem]:
     m, p = loaded.model, loaded.problem
     out: list[Problem] = []
-    d = m.report.date
-    if d.year not in (m.year, m.year + 1):
-        out.append(p(("report", "date"), f"ngày báo cáo {_fmt(d)} phải trong năm {m.year} hoặc năm {m.year + 1}"))
-    elif d < m.team.decision.date:
-        out.append(p(("report", "date"), f"ngày báo cáo {_fmt(d)} trước ngày thành lập Tổ tự đánh giá ({_fmt(m.team.decision.date)})"))
     seen: set[str] = set()
     for i, ab in enumerate(m.report.abbreviations):
         if ab.short in seen:
@@ -154,10 +206,83 @@ def _check_report(loaded: Loaded, cat: Catalogue) -> list[Problem]:
     return out
 
 
-def validate_file(path) -> Loaded:
-    """load + check; raises InputError with every problem found."""
+def _check_dates(loaded: Loaded, today: dt.date) -> list[Problem]:
+    """Dates in the order a reviewer reads them: team decision → evidence → Mẫu 1 → Mẫu 2 → report → Tờ trình."""
+    m, p = loaded.model, loaded.problem
+    out: list[Problem] = []
+    report = m.report
+    decided = m.team.decision.date
+    sheets = report.sheets_date or report.date
+    sheets_name = "ngày ký phiếu đánh giá Mẫu 1 (report.sheets_date)" if report.sheets_date else "ngày báo cáo"
+    dated = [(("team", "decision", "date"), decided), (("report", "date"), report.date), (("request", "date"), m.request.date)]
+    dated += [(("report", k), getattr(report, k)) for k in ("sheets_date", "summary_date") if getattr(report, k)]
+    for code, ind in m.indicators.items():
+        for j, ev in enumerate(ind.evidence):
+            if ev.date is None:
+                continue
+            where = ("indicators", code, "evidence", j, "date")
+            dated.append((where, ev.date))
+            if ev.date > sheets:
+                out.append(p(where, (
+                    f"minh chứng ngày {_fmt(ev.date)} sau {sheets_name} {_fmt(sheets)}: văn bản chưa có khi phiếu được ký; "
+                    "sửa ngày minh chứng hoặc lùi ngày ký")))
+    for where, d in dated:
+        if d > today:
+            out.append(p(where, f"ngày {_fmt(d)} ở tương lai (hôm nay {_fmt(today)})"))
+
+    if report.date.year not in (m.year, m.year + 1):
+        out.append(p(("report", "date"), f"ngày báo cáo {_fmt(report.date)} phải trong năm {m.year} hoặc năm {m.year + 1}"))
+    elif report.date < decided:
+        out.append(p(("report", "date"), f"ngày báo cáo {_fmt(report.date)} trước ngày thành lập Tổ tự đánh giá ({_fmt(decided)})"))
+    elif report.date <= dt.date(m.year, 12, 31):
+        out.append(warn(loaded, ("report", "date"), (
+            f"báo cáo ký ngày {_fmt(report.date)}, trong năm đánh giá, trong khi số liệu tính đến 31/12/{m.year}; "
+            f"nên ký sau ngày 31/12/{m.year} (trước 15/01/{m.year + 1})")))
+    for key, what in (("sheets_date", "phiếu đánh giá Mẫu 1"), ("summary_date", "bảng tổng hợp Mẫu 2")):
+        d = getattr(report, key)
+        if d is None:
+            continue
+        if d > report.date:
+            out.append(p(("report", key), f"{what} ký ngày {_fmt(d)}, sau ngày báo cáo {_fmt(report.date)}; báo cáo tổng hợp từ các phiếu nên phải ký sau"))
+        if d < decided:
+            out.append(p(("report", key), f"{what} ký ngày {_fmt(d)}, trước khi thành lập Tổ tự đánh giá ({_fmt(decided)})"))
+    if report.sheets_date and report.summary_date and report.summary_date < report.sheets_date:
+        out.append(p(("report", "summary_date"), (
+            f"bảng tổng hợp Mẫu 2 ký ngày {_fmt(report.summary_date)}, trước các phiếu Mẫu 1 ({_fmt(report.sheets_date)}) mà nó tổng hợp")))
+
+    request = m.request.date
+    if request < report.date:
+        out.append(p(("request", "date"), f"Tờ trình ngày {_fmt(request)} trước ngày báo cáo tự đánh giá {_fmt(report.date)} mà nó gửi kèm"))
+    deadline = dt.date(m.year + 1, *DEADLINE)
+    if request > deadline:
+        out.append(warn(loaded, ("request", "date"), (
+            f"Tờ trình ngày {_fmt(request)} sau hạn gửi hồ sơ ({_fmt(deadline)}: trước ngày 15 tháng 01 năm sau năm đánh giá)")))
+    if request >= TWO_LEVEL_GOVERNMENT:
+        district = [name for name, text in (("recognition.scope", m.recognition.scope), ("recognition.receiver", m.recognition.receiver),
+                                            ("recognition.authority", m.recognition.authority)) if "huyện" in text.casefold()]
+        if district:
+            out.append(warn(loaded, ("recognition",), (
+                f"từ 01/07/2025 không còn cấp huyện, nhưng {', '.join(district)} vẫn ghi “huyện”; "
+                "ghi cơ quan nhận hồ sơ và người công nhận theo quy định của tỉnh")))
+    return out
+
+
+def _check_placeholders(loaded: Loaded, cat: Catalogue) -> list[Problem]:
+    names = placeholders.known(cat, loaded.model.unit.kind)
+    out = []
+    shown = ", ".join("{" + n + "}" for n in names)
+    for path, text in placeholders.text_fields(loaded.model):
+        for name in placeholders.unknown(text, names):
+            out.append(loaded.problem(path, (
+                f"không có chỗ điền số liệu “{{{name}}}”; các tên dùng được: {shown}. "
+                "Nếu muốn in nguyên dấu ngoặc nhọn, thêm dấu cách bên trong: “{ … }”"), at=(text, text.index("{" + name + "}"))))
+    return out
+
+
+def validate_file(path, strict: bool = False) -> Loaded:
+    """load + check; raises InputError with every problem found (warnings alone pass unless strict)."""
     loaded = load(path)
-    raise_if_any(check(loaded))
+    loaded.warnings = raise_if_any(check(loaded), strict)
     return loaded
 
 

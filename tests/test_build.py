@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from conftest import EXAMPLE_TEXT, edit, run_cli
 from pipeline import build as build_mod
 from pipeline.build import MERGED, build_all
-from pipeline.forms import FORMS
+from pipeline.documents import DOCUMENTS as FORMS, spec
 
 EVEN_TEAM = edit(EXAMPLE_TEXT, """    - id: anh
       name: Lê Thị Ngọc Ánh
@@ -74,12 +74,12 @@ def test_template_change_rebuilds(tree, monkeypatch, tmp_path):
     run()
     templates = tmp_path / "templates"
     shutil.copytree(build_mod.ROOT / "templates", templates)
-    with open(templates / FORMS[1].template, "ab") as fh:
+    with open(templates / spec("mau-2").template, "ab") as fh:
         fh.write(b"\0")  # any change of content counts
-    import pipeline.forms
+    import pipeline.documents
 
     before = build_mod.environment_fingerprint(False)
-    monkeypatch.setattr(pipeline.forms, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(pipeline.documents, "TEMPLATES_DIR", templates)
     assert build_mod.environment_fingerprint(False) != before
     code, text = run()
     assert "✓ đã lập     xa-a/2024" in text
@@ -94,7 +94,7 @@ def test_failure_mid_render_leaves_previous_dossier_whole(tree, monkeypatch):
     import pipeline.render as render
 
     calls = {"n": 0}
-    real = render.render_form
+    real = render.render_document
 
     def crash(*args, **kw):
         calls["n"] += 1
@@ -102,14 +102,14 @@ def test_failure_mid_render_leaves_previous_dossier_whole(tree, monkeypatch):
             raise KeyboardInterrupt  # Ctrl-C in the middle of the second form
         return real(*args, **kw)
 
-    monkeypatch.setattr(render, "render_form", crash)
+    monkeypatch.setattr(render, "render_document", crash)
     with pytest.raises(KeyboardInterrupt):
         run(jobs=1)
     after = snapshot(outputs)
     assert {k: v for k, v in after.items() if not k.startswith(".manifest")} == \
            {k: v for k, v in before.items() if not k.startswith(".manifest")}
     assert not list(outputs.glob(".staging-*")) and not (outputs / ".lock").exists()
-    monkeypatch.setattr(render, "render_form", real)
+    monkeypatch.setattr(render, "render_document", real)
     code, text = run()
     assert code == 0 and "✓ đã lập     xa-a/2024" in text  # the interrupted edit is picked up next time
 
@@ -196,18 +196,23 @@ def test_cli_dossier_exit_code_and_no_traceback(tmp_path):
 def test_pdfs_exist_with_expected_pages_and_bookmarks(built):
     folder = built / "quang-phu" / "2024"
     pages = {f.key: len(PdfReader(str(folder / f"{f.stem}.pdf")).pages) for f in FORMS}
-    assert pages["mau-1"] >= 13 and pages["mau-2"] == 1 and pages["mau-3"] >= 5
+    assert pages["mau-1"] >= 13 and pages["mau-2"] == 1 and pages["mau-3"] >= 5 and pages["to-trinh"] >= 1
     merged = PdfReader(str(folder / MERGED))
     assert len(merged.pages) == sum(pages.values())
-    assert [o.title for o in merged.outline] == [f.title for f in FORMS]
-    assert [merged.get_destination_page_number(o) for o in merged.outline] == [0, pages["mau-3"], pages["mau-3"] + pages["mau-2"]]
+    # the order the receiving office reads: Tờ trình, Mẫu 3, Mẫu 2, then the working papers
+    order = ["to-trinh", "mau-3", "mau-2", "quyet-dinh", "mau-1", "minh-chung"]
+    assert [f.key for f in FORMS] == order
+    assert [o.title for o in merged.outline] == [spec(k).title for k in order]
+    starts = [sum(pages[k] for k in order[:i]) for i in range(len(order))]
+    assert [merged.get_destination_page_number(o) for o in merged.outline] == starts
 
 
 def test_pdf_text_keeps_vietnamese_diacritics(built):
     folder = built / "quang-phu" / "2024"
     text = subprocess.run(["pdftotext", "-layout", str(folder / MERGED), "-"], capture_output=True, text=True, check=True).stdout
     for needle in ("PHIẾU ĐÁNH GIÁ CHỈ TIÊU", "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", "BÁO CÁO TỰ ĐÁNH GIÁ",
-                   "Quảng Phú, ngày 20 tháng 12 năm 2024", "Nguyễn Quốc Việt", "Đạt Mức độ 2", "Không áp dụng"):
+                   "Quảng Phú, ngày 08 tháng 01 năm 2025", "Nguyễn Quốc Việt", "Đạt Mức độ 2", "Không áp dụng",
+                   "TỜ TRÌNH", "QUYẾT ĐỊNH", "DANH MỤC MINH CHỨNG"):
         assert needle in text, needle
     mau1 = subprocess.run(["pdftotext", str(folder / "mau-1-phieu-danh-gia-chi-tieu.pdf"), "-"], capture_output=True, text=True).stdout
     assert mau1.count("PHIẾU ĐÁNH GIÁ CHỈ TIÊU") == 13

@@ -15,7 +15,7 @@ from docx import Document
 from conftest import EXAMPLE_TEXT, run_cli
 from hostile_cases import CASES, expected_line
 from pipeline.build import build_all
-from pipeline.forms import FORMS
+from pipeline.documents import DOCUMENTS as FORMS
 
 
 @pytest.fixture(scope="module")

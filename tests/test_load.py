@@ -64,8 +64,12 @@ def test_wrong_type_string_for_boolean_and_number(write_input):
 
 @pytest.mark.parametrize("year", ["1899", "3000"])
 def test_year_out_of_range(write_input, year):
+    from pipeline.validate import validate_file
+
     text = edit(EXAMPLE_TEXT, "year: 2024", f"year: {year}")
-    found = [p for p in problems(write_input(text)) if p.field == "year"]
+    with pytest.raises(InputError) as exc:
+        validate_file(write_input(text))
+    found = [p for p in exc.value.problems if p.field == "year"]
     assert found and found[0].line == line_of(text, f"year: {year}")
 
 

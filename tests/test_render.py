@@ -8,13 +8,15 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.shared import Mm
 
 from conftest import EXAMPLE, HOSTILE_SHOWN
 from pipeline.assess import assess_file
 from pipeline.criteria import load_catalogue
 from pipeline.formatting import long_date, place_date
-from pipeline.render import FORMS, build_context, render_all
+from pipeline.documents import DOCUMENTS as FORMS
+from pipeline.render import build_contexts, render_all
 from pipeline.vocab import Level
 
 CAT = load_catalogue("tt24-2023")
@@ -56,7 +58,12 @@ def test_mau1_one_sheet_per_applicable_indicator_with_verbatim_texts(built):
     d = doc(built, "mau-1")
     texts = paragraphs(d)
     starts = [p for p in d.paragraphs if p.text == "Mẫu 1"]
-    assert len(starts) == 13 and all(p.paragraph_format.page_break_before for p in starts)
+    assert len(starts) == 13
+    # each sheet is its own section, numbered on its own: starts on a new page, no number on its first page
+    assert len(d.sections) == 13
+    for section in d.sections:
+        assert section.start_type == WD_SECTION.NEW_PAGE and section.different_first_page_header_footer
+        assert section._sectPr.find(f"{W}pgNumType").get(f"{W}start") == "1"
     body = full_text(d)
     for result in ASSESSMENT.indicators:
         if result.applicable:
@@ -74,7 +81,7 @@ def test_mau1_one_sheet_per_applicable_indicator_with_verbatim_texts(built):
     assert levels == [i.label for i in ASSESSMENT.indicators if i.applicable]
     assert texts.count("NGƯỜI ĐÁNH GIÁ 1") == 13 and texts.count("Nguyễn Quốc Việt") >= 13
     assert 'Tiêu chí 1: Về điều kiện xây dựng "Đơn vị học tập"' in body
-    assert "Quảng Phú, ngày 20 tháng 12 năm 2024" in body
+    assert "Quảng Phú, ngày 06 tháng 01 năm 2025" in body  # report.sheets_date
 
 
 def test_mau1_multiline_text_becomes_paragraphs_and_bullets_stay(built):
@@ -144,14 +151,14 @@ def test_mau3_cover_team_abbreviations_and_content(built):
     for heading in ("A. ĐẶT VẤN ĐỀ", "1. Tình hình chung của đơn vị", "2. Mục đích tự đánh giá", "B. TỰ ĐÁNH GIÁ", "C. KẾT LUẬN CHUNG"):
         assert heading in texts
     for n in (1, 2, 3):
-        assert f"Kết luận về Tiêu chí {n}" in texts
+        assert f"5. Kết luận về Tiêu chí {n}:" in texts
     assert "Số lượng chỉ tiêu (trên 05 chỉ tiêu áp dụng) — Không đạt: 0; Đạt Mức độ 1: 0; Đạt Mức độ 2: 05." in texts
     assert "Tiêu chí 2: Đạt Mức độ 1" in texts
     assert "Đạt Mức độ 1: 04 chỉ tiêu (30,8%)" in body and "Đạt Mức độ 2: 09 chỉ tiêu (69,2%)" in body
     assert "Đạt Mức độ 1: 02 tiêu chí (66,7%)" in body
     assert "UBND xã Quảng Phú tự đánh giá đạt “Đơn vị học tập” cấp huyện Mức độ 1" in body
     assert "— Không áp dụng đối với Ủy ban nhân dân cấp xã." in body
-    assert "Số: 215/BC-UBND" in body and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Độc lập - Tự do - Hạnh phúc" in body
+    assert "Số: 08/BC-UBND" in body and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Độc lập - Tự do - Hạnh phúc" in body
 
 
 @pytest.mark.parametrize("form_key", ["mau-1", "mau-2", "mau-3"])
@@ -191,10 +198,9 @@ def test_hostile_text_prints_as_typed(built, form_key):
 
 
 def test_rendering_is_deterministic():
-    unit_kind = CAT.unit_kinds["ubnd-xa"]
-    first = render_all(LOADED.model, ASSESSMENT, unit_kind)
-    second = render_all(LOADED.model, ASSESSMENT, unit_kind)
-    assert first == second
+    first, _ = render_all(LOADED.model, ASSESSMENT, CAT)
+    second, _ = render_all(LOADED.model, ASSESSMENT, CAT)
+    assert first == second and len(first) == 6
     info = zipfile.ZipFile(__import__("io").BytesIO(first["mau-2"])).infolist()
     assert {i.date_time for i in info} == {(2000, 1, 1, 0, 0, 0)}
 
@@ -204,5 +210,6 @@ def test_render_uses_the_assessment_not_its_own_arithmetic():
     from dataclasses import replace
 
     changed = replace(ASSESSMENT, unit_level=Level.LEVEL_2)
-    ctx = build_context(LOADED.model, changed, "Ủy ban nhân dân cấp xã")
-    assert any("Mức độ 2" in line and "tự đánh giá đạt" in line for line in ctx["conclusion"])
+    contexts, _ = build_contexts(LOADED.model, changed, CAT)
+    assert any("Mức độ 2" in line and "tự đánh giá đạt" in line for line in contexts["mau-3"]["conclusion"])
+    assert "Mức độ 2" in contexts["to-trinh"]["request"]["ask"]

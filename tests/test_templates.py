@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT, run_cli
-from pipeline.forms import FORMS
+from pipeline.documents import DOCUMENTS as FORMS, spec
 from pipeline.render import check_templates
 
 
@@ -52,9 +52,9 @@ def test_templates_are_reproducible_from_the_script(tmp_path, monkeypatch):
 
 
 def test_autocorrected_quotes_split_tag_and_unknown_variable_are_reported(templates):
-    mau1 = templates / FORMS[2].template
-    mau2 = templates / FORMS[1].template
-    mau3 = templates / FORMS[0].template
+    mau1 = templates / spec("mau-1").template
+    mau2 = templates / spec("mau-2").template
+    mau3 = templates / spec("mau-3").template
     rewrite(mau1, "{{ leader }}", "{{ leadr }}")
     rewrite(mau2, "{%tr if r.applicable %}", "{%tr if r.applicable == “có” %}")
     rewrite(mau3, "{{ year }}", "{{ year }</w:t></w:r><w:r><w:t>} {{ nam_bao_cao </w:t></w:r><w:r><w:t>}}")
@@ -69,6 +69,6 @@ def test_autocorrected_quotes_split_tag_and_unknown_variable_are_reported(templa
 
 
 def test_broken_jinja_syntax_is_reported_with_the_tag(templates):
-    rewrite(templates / FORMS[1].template, "{%tr endif %}", "{%tr endiff %}")
+    rewrite(templates / spec("mau-2").template, "{%tr endif %}", "{%tr endiff %}")
     [problem], _ = check_templates(templates)
     assert problem.startswith("mau-2-bang-tong-hop.docx: lỗi cú pháp thẻ") and "endiff" in problem

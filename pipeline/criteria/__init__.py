@@ -6,6 +6,7 @@ reads only what this module returns; adding a regulation is adding a YAML file.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -99,6 +100,28 @@ class Criterion(_M):
     indicators: list[Indicator]
 
 
+class LegalBasis(_M):
+    """A law cited in a decision's “Căn cứ” lines, for the dates it is in force."""
+
+    text: str
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.valid_from is None or on >= self.valid_from) and (self.valid_until is None or on <= self.valid_until)
+
+
+class DossierTexts(_M):
+    """Fixed texts of the dossier's documents that come from law, not from the unit."""
+
+    regulation_basis: str
+    local_government_law: list[LegalBasis]
+    team_tasks: list[str]
+
+    def laws_on(self, on: dt.date) -> list[str]:
+        return [b.text for b in self.local_government_law if b.in_force(on)]
+
+
 class Catalogue(_M):
     id: str
     name: str
@@ -107,6 +130,7 @@ class Catalogue(_M):
     unit_kinds: dict[str, str]
     facts: dict[str, Fact]
     criteria: list[Criterion]
+    dossier: DossierTexts
 
     @model_validator(mode="after")
     def _consistent(self):

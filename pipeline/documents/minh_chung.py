@@ -1,0 +1,65 @@
+"""Danh mục minh chứng: every evidence item of the input once, with the code Mẫu 1 and Mẫu 3 cite,
+its number and date, issuer, and the indicators that cite it.
+
+Its own document, filed with the working papers (after the Mẫu 1 sheets): it is the index of the
+evidence box the unit keeps and shows on request, not a part of the three-part dossier sent.
+"""
+
+from __future__ import annotations
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+
+from pipeline.documents import docxkit as k
+from pipeline.documents.common import Dossier
+from pipeline.formatting import short_date
+
+FIELDS = {"evidence"}
+
+
+def context(d: Dossier, base: dict) -> dict:
+    items, _ = d.register
+    report = d.model.report
+    ref = f"số {report.number} " if report.number else ""
+    rows = [{
+        "index": i,
+        "code": item.code,
+        "title": item.title,
+        "number": item.number,
+        "date": f"ngày {short_date(item.date)}" if item.date else "",
+        "issuer": item.issuer,
+        "cited_by": ", ".join(item.cited_by),
+    } for i, item in enumerate(items, 1)]
+    return {"evidence": {
+        "rows": rows,
+        "note": f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})",
+        "count": len(rows),
+    }}
+
+
+def template():
+    doc = k.new_document(size=13)
+    k.page_numbers(doc.sections[0])
+    k.national_header(doc, None, None)
+    k.title_block(doc, "DANH MỤC MINH CHỨNG", "“Đơn vị học tập” {{ scope }} năm {{ year }}", rule_mm=40)
+    k.para(doc, "{{ evidence.note }}", italic=True, align=k.CENTER, after=12)
+    table = doc.add_table(rows=3, cols=6)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    k.widths(table, 9, 19, 64, 30, 26, 17)
+    for cell, text in zip(table.rows[0].cells, ["TT", "Mã minh chứng", "Tên minh chứng", "Số, ngày ban hành", "Nơi ban hành", "Chỉ tiêu trích dẫn"]):
+        k.cell_text(cell, text, bold=True, size=12)
+    k.repeat_header(table.rows[0])
+    k.cell_text(table.rows[1].cells[0], "{%tr for e in evidence.rows %}", size=10)
+    row = table.rows[2]
+    k.cell_text(row.cells[0], "{{ e.index }}", size=12)
+    k.cell_text(row.cells[1], "{{ e.code }}", size=12)
+    k.cell_text(row.cells[2], "{{ e.title }}", size=12, align=k.LEFT)
+    k.cell_text(row.cells[3], "{{ e.number }}", size=12)
+    k.cell_line(row.cells[3], "{{ e.date }}", size=12)
+    k.cell_text(row.cells[4], "{{ e.issuer }}", size=12)
+    k.cell_text(row.cells[5], "{{ e.cited_by }}", size=12)
+    k.cant_split(row)
+    k.cell_text(table.add_row().cells[0], "{%tr endfor %}", size=10)
+    k.para(doc, "Tổng số: {{ evidence.count }} minh chứng. Cột “Chỉ tiêu trích dẫn” ghi mã tiêu chí.chỉ tiêu, ví dụ 2.4 là Chỉ tiêu 4 của Tiêu chí 2.",
+           italic=True, size=12, before=6)
+    return doc
