@@ -44,6 +44,7 @@ class Loaded:
     model: DossierInput
     lines: dict[Path_, int] = field(repr=False)
     warnings: list[Problem] = field(default_factory=list, repr=False)
+    text_lines: dict[Path_, int] = field(default_factory=dict, repr=False)  # first line of a text's content
 
     @property
     def name(self) -> str:
@@ -62,8 +63,8 @@ class Loaded:
         """A problem at `path`; `at=(text, offset)` points at a line inside a multi-line text (a `|` block,
         whose text starts on the line after its key)."""
         line = self.line_of(path)
-        if at is not None and line and "\n" in at[0]:
-            line += 1 + at[0][: at[1]].count("\n")
+        if at is not None and tuple(path) in self.text_lines:
+            line = self.text_lines[tuple(path)] + at[0][: at[1]].count("\n")
         return Problem(self.name, line, field_path(path), message, warning)
 
 
@@ -139,6 +140,7 @@ class _Builder:
     def __init__(self, name: str):
         self.name = name
         self.lines: dict[Path_, int] = {}
+        self.text_lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
@@ -167,6 +169,8 @@ class _Builder:
             self.problem(node, path, f"giá trị “{clean_text(node.value)}” không hợp lệ (ngày không tồn tại?)")
             return None
         if isinstance(value, str):
+            # a `|` or `>` block's content starts on the line after its indicator
+            self.text_lines[path] = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
             return clean_text(value)
         if isinstance(value, float) and value != value:  # .nan
             self.problem(node, path, "giá trị không phải là số")
@@ -201,8 +205,8 @@ class _TooLarge(Exception):
         self.line = node.start_mark.line + 1
 
 
-def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem]]:
-    """YAML text → (mapping, line map, problems of single values); raises InputError if unusable."""
+def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], dict[Path_, int]]:
+    """YAML text → (mapping, line map, problems of single values, first line of each text); raises InputError if unusable."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -223,13 +227,13 @@ def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem]]:
         raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
     if not isinstance(data, dict):
         raise InputError(builder.problems or [Problem(name, 1, "", "tệp phải là một bảng “tên trường: giá trị”, không phải danh sách hay một giá trị đơn")])
-    return data, builder.lines, builder.problems
+    return data, builder.lines, builder.problems, builder.text_lines
 
 
 def load(path: str | Path) -> Loaded:
     """Read, parse and type-check one input file."""
     path = Path(path)
-    data, lines, problems = parse(read_text(path), str(path))
+    data, lines, problems, text_lines = parse(read_text(path), str(path))
     try:
         model = DossierInput.model_validate(data)
     except ValidationError as exc:
@@ -238,7 +242,7 @@ def load(path: str | Path) -> Loaded:
         problems += [p for p in (_translate(loaded, err) for err in exc.errors(include_url=False)) if p.field not in reported]
     if problems:
         raise InputError(problems)
-    return Loaded(path, model, lines)
+    return Loaded(path, model, lines, text_lines=text_lines)
 
 
 def _translate(loaded: Loaded, err: dict) -> Problem:

@@ -21,7 +21,7 @@ from pipeline.problems import InputError
 from pipeline.vocab import Level
 
 CAT = load_catalogue("tt24-2023")
-BASE, _, _ = parse(EXAMPLE_TEXT, "example")
+BASE, *_ = parse(EXAMPLE_TEXT, "example")
 
 
 def with_counts(total=20, **counts):

@@ -153,7 +153,7 @@ def test_indicator_keys_kept_as_typed(write_input):
     from pipeline.load import parse
 
     text = edit(EXAMPLE_TEXT, '  "3.3":\n', "  3.10:\n")  # unquoted: YAML alone would read the float 3.1
-    data, _, _ = parse(text, "x")
+    data, *_ = parse(text, "x")
     assert "3.10" in data["indicators"] and "3.1" in data["indicators"]
 
 

@@ -23,7 +23,7 @@ from pipeline.placeholders import PATTERN
 from pipeline.render import render_all
 from pipeline.textnorm import clean_text, paragraphs
 
-BASE, _, _ = parse(EXAMPLE_TEXT, "example")
+BASE, *_ = parse(EXAMPLE_TEXT, "example")
 CAT = load_catalogue("tt24-2023")
 MULTILINE = [("report", "general_situation"), ("report", "purpose"), ("report", "process_summary"),
              ("report", "other_conclusions"), ("criteria", "2", "weaknesses")]

@@ -41,25 +41,25 @@ def template():
     k.page_numbers(doc.sections[0])
     k.national_header(doc, None, None)
     k.title_block(doc, "DANH MỤC MINH CHỨNG", "“Đơn vị học tập” {{ scope }} năm {{ year }}", rule_mm=40)
-    k.para(doc, "{{ evidence.note }}", italic=True, align=k.CENTER, after=12)
+    k.para(doc, "{{ evidence.note }}", italic=True, align=k.CENTER, after=6)
+    k.para(doc, "Tổng số {{ evidence.count }} minh chứng; cột “Chỉ tiêu” ghi mã tiêu chí.chỉ tiêu trích dẫn minh chứng (2.4: Chỉ tiêu 4 của Tiêu chí 2).",
+           italic=True, size=12, after=12)
     table = doc.add_table(rows=3, cols=6)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    k.widths(table, 9, 19, 64, 30, 26, 17)
-    for cell, text in zip(table.rows[0].cells, ["TT", "Mã minh chứng", "Tên minh chứng", "Số, ngày ban hành", "Nơi ban hành", "Chỉ tiêu trích dẫn"]):
-        k.cell_text(cell, text, bold=True, size=12)
+    k.widths(table, 10, 19, 60, 30, 26, 20)
+    for cell, text in zip(table.rows[0].cells, ["TT", "Mã minh chứng", "Tên minh chứng", "Số, ngày ban hành", "Nơi ban hành", "Chỉ tiêu"]):
+        k.cell_text(cell, text, bold=True, size=11)
     k.repeat_header(table.rows[0])
     k.cell_text(table.rows[1].cells[0], "{%tr for e in evidence.rows %}", size=10)
     row = table.rows[2]
-    k.cell_text(row.cells[0], "{{ e.index }}", size=12)
-    k.cell_text(row.cells[1], "{{ e.code }}", size=12)
-    k.cell_text(row.cells[2], "{{ e.title }}", size=12, align=k.LEFT)
-    k.cell_text(row.cells[3], "{{ e.number }}", size=12)
-    k.cell_line(row.cells[3], "{{ e.date }}", size=12)
-    k.cell_text(row.cells[4], "{{ e.issuer }}", size=12)
-    k.cell_text(row.cells[5], "{{ e.cited_by }}", size=12)
+    k.cell_text(row.cells[0], "{{ e.index }}", size=11)
+    k.cell_text(row.cells[1], "{{ e.code }}", size=11)
+    k.cell_text(row.cells[2], "{{ e.title }}", size=11, align=k.LEFT)
+    k.cell_text(row.cells[3], "{{ e.number }}", size=11)
+    k.cell_line(row.cells[3], "{{ e.date }}", size=11)
+    k.cell_text(row.cells[4], "{{ e.issuer }}", size=11)
+    k.cell_text(row.cells[5], "{{ e.cited_by }}", size=11)
     k.cant_split(row)
     k.cell_text(table.add_row().cells[0], "{%tr endfor %}", size=10)
-    k.para(doc, "Tổng số: {{ evidence.count }} minh chứng. Cột “Chỉ tiêu trích dẫn” ghi mã tiêu chí.chỉ tiêu, ví dụ 2.4 là Chỉ tiêu 4 của Tiêu chí 2.",
-           italic=True, size=12, before=6)
     return doc

@@ -1,0 +1,224 @@
+"""The documents beyond the three forms (Tờ trình, Quyết định, Danh mục minh chứng) and the
+signatures, Nơi nhận and prose of the dossier: opened with python-docx, checked for content."""
+
+from __future__ import annotations
+
+import copy
+import io
+import subprocess
+
+import pytest
+from docx import Document
+
+from conftest import EXAMPLE, EXAMPLE_TEXT, edit
+from pipeline.assess import assess_file
+from pipeline.build import build_all
+from pipeline.criteria import load_catalogue
+from pipeline.documents import spec
+from pipeline.evaluate import evaluate
+from pipeline.evidence import register
+from pipeline.model import DossierInput
+from pipeline.render import build_contexts, render_all
+from pipeline.vocab import Level
+
+CAT = load_catalogue("tt24-2023")
+LOADED, ASSESSMENT = assess_file(EXAMPLE)
+MODEL = LOADED.model
+
+
+def texts(document) -> list[str]:
+    out = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out += [p.text for p in cell.paragraphs]
+    return out
+
+
+def opened(built, key, unit="quang-phu") -> list[str]:
+    return texts(Document(str(built / unit / "2024" / spec(key).template)))
+
+
+def variant(**changes) -> DossierInput:
+    """The example's model with some fields replaced (dotted paths)."""
+    data = MODEL.model_dump()
+    for path, value in changes.items():
+        node = data
+        *parents, last = path.split("__")
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    return DossierInput.model_validate(data)
+
+
+def rendered(model: DossierInput) -> dict[str, list[str]]:
+    docs, _ = render_all(model, evaluate(model, CAT), CAT)
+    return {key: texts(Document(io.BytesIO(blob))) for key, blob in docs.items()}
+
+
+# ---------------------------------------------------------------- Tờ trình
+
+def test_to_trinh_parts_come_from_the_input_and_the_evaluation(built):
+    t = opened(built, "to-trinh")
+    body = "\n".join(t)
+    assert "TỜ TRÌNH" in t and "Số: 10/TTr-UBND" in t
+    assert "Về việc đề nghị công nhận “Đơn vị học tập” cấp huyện Mức độ 1 năm 2024" in t
+    assert "Kính gửi: Phòng Giáo dục và Đào tạo huyện Quảng Điền." in t
+    assert "Quảng Phú, ngày 09 tháng 01 năm 2025" in t
+    assert any(line.startswith("Căn cứ Thông tư số 24/2023/TT-BGDĐT") for line in t)
+    assert any(line.startswith("Căn cứ Kế hoạch số 160/KH-UBND ngày 07/6/2024") for line in t)
+    # the level and figures are the evaluation's, never retyped
+    assert ASSESSMENT.unit_level == Level.LEVEL_1
+    for c in ASSESSMENT.criteria:
+        assert any(line.startswith(f"- Tiêu chí {c.number}: {c.label} (") for line in t), c.number
+    r23 = ASSESSMENT.indicator("2.3")
+    assert r23.checks[1].numerator == 28 and f"{r23.checks[1].numerator}/{r23.checks[1].denominator}" in body
+    assert "+ Chỉ tiêu 3 của Tiêu chí 2: Đạt Mức độ 1 (28/30 thành viên" in body
+    assert ("Ủy ban nhân dân xã Quảng Phú kính đề nghị Chủ tịch Ủy ban nhân dân huyện Quảng Điền xem xét, công nhận "
+            "Ủy ban nhân dân xã Quảng Phú đạt “Đơn vị học tập” cấp huyện Mức độ 1 năm 2024.") in t
+    assert "1. Báo cáo tự đánh giá số 08/BC-UBND ngày 08/01/2025 của Ủy ban nhân dân xã Quảng Phú (Mẫu 3);" in t
+    assert t.index("Nơi nhận:") < t.index("- Như trên;") < t.index("- Lưu: VT, VHXH.")
+    sig = t[t.index("TM. ỦY BAN NHÂN DÂN"):]
+    assert sig[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and "Nguyễn Quốc Việt" in sig
+
+
+def test_no_level_no_to_trinh_and_the_run_says_why(tmp_path):
+    (tmp_path / "inputs" / "xa-a").mkdir(parents=True)
+    text = edit(EXAMPLE_TEXT, "collective_title: tap-the-lao-dong-tien-tien", "collective_title: khong")
+    text = edit(text, "    assessors: [anh, ha]\n    declared_level: muc-1", "    assessors: [anh, ha]")
+    (tmp_path / "inputs" / "xa-a" / "2024.yaml").write_text(text, encoding="utf-8")
+    lines: list[str] = []
+    assert build_all(tmp_path / "inputs", tmp_path / "out", pdf=False, progress=False, out=lines.append) == 0
+    folder = tmp_path / "out" / "xa-a" / "2024"
+    assert not (folder / spec("to-trinh").template).exists() and (folder / spec("mau-3").template).exists()
+    report = "\n".join(lines)
+    assert "Không đạt" in report and "không lập Tờ trình" in report and "Tiêu chí 3 không đạt" in report
+
+
+# ---------------------------------------------------------------- Quyết định
+
+def test_quyet_dinh_lists_every_member_with_grounds_articles_and_the_chairmans_signature(built):
+    t = opened(built, "quyet-dinh")
+    assert "QUYẾT ĐỊNH" in t and "Số: 68/QĐ-UBND" in t and "Quảng Phú, ngày 20 tháng 6 năm 2024" in t
+    assert "Về việc thành lập Tổ tự đánh giá “Đơn vị học tập” UBND xã Quảng Phú năm 2024" in t
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ QUẢNG PHÚ" in t and "QUYẾT ĐỊNH:" in t
+    grounds = [line for line in t if line.startswith("Căn cứ ")]
+    assert grounds[0].startswith("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")
+    assert any("Thông tư số 24/2023/TT-BGDĐT" in g for g in grounds) and "Theo đề nghị của công chức Văn hóa – xã hội." in t
+    roles = {"leader": "Tổ trưởng", "secretary": "Thư ký", "member": "Thành viên"}
+    for i, member in enumerate(MODEL.team.members, 1):
+        assert any(line.startswith(f"{i}. {member.name}, {member.position} – {roles[member.role]}") for line in t), member.name
+    body = "\n".join(t)
+    assert "Điều 1. Thành lập Tổ tự đánh giá" in body and "gồm 05 thành viên" in body
+    assert "Điều 2. Tổ tự đánh giá có nhiệm vụ:" in body and "mỗi chỉ tiêu có 02 người đánh giá" in body
+    assert "Điều 3. Quyết định này có hiệu lực kể từ ngày ký." in body
+    assert "- Như Điều 3;" in t and t[-1] != ""
+    sig = t[t.index("- Lưu: VT, VHXH.") + 1:]
+    assert "CHỦ TỊCH" in sig and "Hoàng Văn Minh" in sig and not any(line.startswith("TM.") for line in sig)
+
+
+def test_a_decision_after_the_2025_reform_cites_the_2025_law():
+    contexts, _ = build_contexts(variant(team__decision__date="2025-08-04", year=2025), ASSESSMENT, CAT)
+    grounds = contexts["quyet-dinh"]["decision"]["grounds"]
+    assert grounds[0] == "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
+    assert not any("2015" in g for g in grounds)
+
+
+# ---------------------------------------------------------------- Danh mục minh chứng
+
+def test_every_evidence_item_once_with_the_codes_the_sheets_cite(built):
+    d = Document(str(built / "quang-phu" / "2024" / spec("minh-chung").template))
+    rows = [[c.text for c in r.cells] for r in d.tables[-1].rows][1:]
+    items = [ev for ind in MODEL.indicators.values() for ev in ind.evidence]
+    assert len(rows) == len(items) == 20
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 21)]
+    sheets = "\n".join(opened(built, "mau-1"))
+    report = "\n".join(opened(built, "mau-3"))
+    for code, title, number, _issuer, cited in ((r[1], r[2], r[3], r[4], r[5]) for r in rows):
+        assert f"[{code}] {title}" in sheets and f"[{code}] {title}" in report
+        assert cited == code.split("-")[0]
+        assert number.split("\n")[0] in sheets
+    assert "(Kèm theo Báo cáo tự đánh giá số 08/BC-UBND ngày 08/01/2025 của Ủy ban nhân dân xã Quảng Phú)" in texts(d)
+
+
+def test_an_item_cited_by_two_indicators_keeps_one_code():
+    data = MODEL.model_dump()
+    shared = copy.deepcopy(data["indicators"]["1.2"]["evidence"][0])  # the internal spending rules, 1.2-01
+    shared["title"] = shared["title"].upper()  # the same document typed again, in other case
+    data["indicators"]["1.3"]["evidence"].insert(0, shared)
+    model = DossierInput.model_validate(data)
+    items, codes = register(model)
+    assert len(items) == 20
+    assert codes[("1.3", 0)] == codes[("1.2", 0)] == "1.2-01"
+    assert codes[("1.3", 1)] == "1.3-01"  # 1.3's own items are numbered among themselves
+    item = next(i for i in items if i.code == "1.2-01")
+    assert item.cited_by == ("1.2", "1.3")
+    docs = rendered(model)
+    table = "\n".join(docs["minh-chung"])
+    assert table.count("Quy chế chi tiêu nội bộ năm 2024") == 1 and "1.2, 1.3" in table
+    assert "[1.2-01] QUY CHẾ CHI TIÊU NỘI BỘ" in "\n".join(docs["mau-1"])
+
+
+# ---------------------------------------------------------------- who signs, who receives, as data
+
+def test_receiver_authority_scope_and_signer_follow_the_input_in_every_document():
+    model = variant(
+        recognition={"scope": "cấp xã", "receiver": "Sở Giáo dục và Đào tạo tỉnh Huế",
+                     "authority": "Chủ tịch Ủy ban nhân dân thành phố Huế"},
+        signer={"name": "Trần Văn Bình", "title": "Chủ tịch", "on_behalf_of": ""},
+        report__recipients=[],  # the report then goes to the receiving body
+    )
+    docs = rendered(model)
+    everything = "\n".join(line for lines in docs.values() for line in lines)
+    assert "“Đơn vị học tập” cấp huyện" not in everything.replace("cấp huyện, tỉnh", "") and "CẤP HUYỆN" not in everything
+    for old in ("Phòng Giáo dục và Đào tạo huyện", "Chủ tịch Ủy ban nhân dân huyện"):
+        assert old not in everything, old
+    assert "Kính gửi: Sở Giáo dục và Đào tạo tỉnh Huế." in docs["to-trinh"]
+    assert any("Chủ tịch Ủy ban nhân dân thành phố Huế xem xét, công nhận" in line for line in docs["to-trinh"])
+    assert "ĐƠN VỊ HỌC TẬP CẤP XÃ NĂM 2024" in docs["mau-3"]
+    assert any("“Đơn vị học tập” cấp xã Mức độ 1" in line for line in docs["mau-3"])
+    for key in ("to-trinh", "mau-3"):
+        lines = docs[key]
+        i = lines.index("TM. ỦY BAN NHÂN DÂN")
+        assert lines[i + 1] == "CHỦ TỊCH" and "Trần Văn Bình" in lines[i:] and "Nguyễn Quốc Việt" not in lines[i:], key
+    assert "- Sở Giáo dục và Đào tạo tỉnh Huế;" in docs["mau-3"]
+    assert "Hoàng Văn Minh" in docs["quyet-dinh"]  # the decision keeps its own signer
+
+
+def test_mau3_is_signed_for_the_committee_with_noi_nhan_and_the_team_keeps_its_leader(built):
+    t = opened(built, "mau-3")
+    i = t.index("TM. ỦY BAN NHÂN DÂN")
+    assert t[i:i + 3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and "Nguyễn Quốc Việt" in t[i:]
+    assert "TỔ TRƯỞNG" not in t  # the report is not signed by a team role…
+    assert "Tổ trưởng" in t  # …while the team's page names its leader
+    assert "Nơi nhận:" in t and "- Phòng Giáo dục và Đào tạo huyện Quảng Điền;" in t and "- Lưu: VT, VHXH." in t
+    cover_end = t.index("DANH SÁCH VÀ CHỮ KÝ")
+    assert t[cover_end:].count("Quảng Phú, ngày 08 tháng 01 năm 2025") == 1  # the place and date once in the report
+
+
+def test_prose_reads_as_written_by_a_person(built):
+    t = opened(built, "mau-3")
+    body = "\n".join(t)
+    assert "Căn cứ:" not in body and "≥" not in body and "— đạt" not in body
+    assert "- 28/30 thành viên được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số, tỷ lệ 93,3%, chưa đạt mức tối thiểu 95% của Mức độ 2." in t
+    assert "Chỉ tiêu 4, Chỉ tiêu 5 của Tiêu chí 3" in body and "3.4, 3.5" not in body
+    for n in (1, 2, 3):
+        assert f"5. Kết luận về Tiêu chí {n}:" in t
+    assert any(line.startswith("- Đề nghị Chủ tịch Ủy ban nhân dân huyện Quảng Điền xem xét") and "Mức độ 1 năm 2024" in line for line in t)
+
+
+def test_indicator_headings_are_kept_with_what_follows(built):
+    d = Document(str(built / "quang-phu" / "2024" / spec("mau-3").template))
+    headings = [p for p in d.paragraphs if p.text.startswith("Chỉ tiêu ") and "Không áp dụng" not in p.text]
+    assert len(headings) >= 13
+    assert all(p.paragraph_format.keep_with_next for p in headings)
+
+
+def test_mau1_pdf_pages_carry_no_repeated_numbers(built):
+    pdf = built / "quang-phu" / "2024" / (spec("mau-1").stem + ".pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 13
+    for page in pages:
+        first = page.strip().splitlines()[0].strip()
+        assert not first.isdigit(), first  # each sheet's first page is unnumbered; numbers restart per sheet
