@@ -10,7 +10,6 @@ so a failure or Ctrl-C leaves the previous dossier as it was; a lock keeps two r
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -21,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.problems import InputError, Problem
+from pipeline.outputs import MANIFEST, BuildLocked, Lock, read_manifest, recover, swap_in, write_manifest  # noqa: F401
+from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-MANIFEST = ".manifest.json"
-LOCK = ".lock"
 MERGED = "ho-so-tu-danh-gia.pdf"
 SUMMARY = "ket-qua-danh-gia.txt"
 
@@ -58,36 +56,28 @@ class Outcome:
 
 # ---------------------------------------------------------------- discovery and fingerprints
 
-def discover(inputs: Path, unit: str | None = None, year: int | None = None) -> tuple[list[Job], list[Outcome]]:
-    """Every inputs/<unit>/<year>.yaml (narrowed by unit/year); bad names become failed outcomes."""
-    jobs, bad = [], []
+def discover(inputs: Path, unit: str | None = None, year: int | None = None) -> tuple[list[Job], list[Outcome], list[str]]:
+    """Every inputs/<unit>/<year>.yaml (narrowed by unit/year): jobs, refused files as failed outcomes, skip notes."""
+    from pipeline.sources import scan
+
     if not inputs.is_dir():
-        return [], [Outcome(str(inputs), "failed", [f"{inputs}: không có thư mục dữ liệu đầu vào"])]
-    for path in sorted(inputs.glob("*/*.y*ml")):
-        u, y = path.parent.name, path.stem
-        if unit and u != unit or year and y != str(year):
-            continue
-        if path.suffix not in (".yaml", ".yml"):
-            continue
-        if not SLUG.match(u) or not re.fullmatch(r"\d{4}", y):
-            bad.append(Outcome(f"{u}/{path.name}", "failed", [
-                f"{path}: tên không hợp lệ — cần inputs/<tên-đơn-vị>/<năm>.yaml, tên đơn vị chỉ gồm chữ thường "
-                "không dấu, số và dấu “-” (ví dụ inputs/quang-phu/2024.yaml)"]))
-            continue
-        jobs.append(Job(u, y, path))
-    return jobs, bad
+        return [], [Outcome(str(inputs), "failed", [f"{inputs}: không có thư mục dữ liệu đầu vào"])], []
+    found = scan(inputs, unit, year)
+    return ([Job(f.unit, f.year, f.path) for f in found.jobs],
+            [Outcome(key, "failed", [message]) for key, message in found.refused], found.skipped)
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def environment_fingerprint(pdf: bool, strict: bool = False) -> str:
-    """What every dossier depends on besides its own input: templates, catalogues, version, PDF or not."""
+def environment_fingerprint(strict: bool = False) -> str:
+    """What every dossier depends on besides its own input: templates, catalogues, version, strictness."""
     from pipeline.criteria import CATALOGUE_DIR
     from pipeline.documents import DOCUMENTS, TEMPLATES_DIR
 
-    h = hashlib.sha256(f"{__version__}|pdf={pdf}|strict={strict}".encode())
+    # PDFs are not part of it: a run that cannot or need not make PDFs keeps the good ones (see _plan)
+    h = hashlib.sha256(f"{__version__}|strict={strict}".encode())
     for path in [TEMPLATES_DIR / d.template for d in DOCUMENTS] + sorted(CATALOGUE_DIR.glob("*.yaml")):
         h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     return h.hexdigest()
@@ -120,101 +110,6 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
                    documents=[d.key for d in made], warnings=len(loaded.warnings))
 
 
-# ---------------------------------------------------------------- output folder safety
-
-class BuildLocked(Exception):
-    pass
-
-
-class Lock:
-    """outputs/.lock, created exclusively; a lock left by a dead process is taken over."""
-
-    def __init__(self, outputs: Path):
-        self.path = outputs / LOCK
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                pid = self._holder()
-                if pid and _alive(pid):
-                    raise BuildLocked(f"một lần lập hồ sơ khác đang chạy (tiến trình {pid}); chờ nó xong rồi chạy lại. "
-                                      f"Nếu chắc chắn không còn, xóa tệp {self.path}") from None
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
-            return self
-        raise BuildLocked(f"không tạo được khóa {self.path}")
-
-    def _holder(self) -> int | None:
-        try:
-            return int(self.path.read_text().strip() or 0)
-        except (OSError, ValueError):
-            return None
-
-    def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def swap_in(staged: Path, final: Path, trash_root: Path) -> None:
-    """Replace `final` by `staged` with two renames; the old folder is removed only afterwards."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        trash_root.mkdir(parents=True, exist_ok=True)
-        old = trash_root / f"{final.parent.name}__{final.name}"
-        os.replace(final, old)
-    try:
-        os.replace(staged, final)
-    except OSError:
-        if old is not None:
-            os.replace(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover(outputs: Path) -> None:
-    """Put back any dossier a killed run had moved aside but not replaced; drop stale staging."""
-    for tmp in outputs.glob(".staging-*"):
-        trash = tmp / "_old"
-        for old in trash.glob("*__*") if trash.exists() else []:
-            unit, year = old.name.split("__", 1)
-            final = outputs / unit / year
-            if not final.exists():
-                os.replace(old, final)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _write_manifest(outputs: Path, manifest: dict) -> None:
-    tmp = outputs / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, outputs / MANIFEST)
-
-
-def _read_manifest(outputs: Path) -> dict:
-    try:
-        data = json.loads((outputs / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
 # ---------------------------------------------------------------- the batch
 
 class Progress:
@@ -243,42 +138,69 @@ class Progress:
 def build_all(inputs: Path, outputs: Path, unit: str | None = None, year: int | None = None, force: bool = False,
               pdf: bool = True, jobs: int | None = None, progress: bool = True, out=print, strict: bool = False) -> int:
     """Build every dossier; prints a summary line per input; returns the exit code (warnings pass unless strict)."""
+    from pipeline.oserrors import explain
+
     if unit is not None and not SLUG.match(unit):
         out(f"✗ tên đơn vị “{unit}” không hợp lệ (chữ thường không dấu, số, “-”)")
         return 2
     started = time.monotonic()
-    found, outcomes = discover(inputs, unit, year)
+    found, outcomes, skipped = discover(inputs, unit, year)
+    for note in skipped:
+        out(f"ℹ {note}")
     if not found and not outcomes:
         out(f"Không có tệp đầu vào nào khớp trong {inputs}/ (cần {inputs}/<đơn-vị>/<năm>.yaml)")
         return 1
+    if outputs.exists() and not outputs.is_dir():
+        out(f"✗ “{outputs}” là một tệp, không phải thư mục: đổi tên hoặc xóa tệp đó (hoặc chọn thư mục khác bằng --outputs)")
+        return 1
     try:
         with Lock(outputs):
-            _recover(outputs)
-            outcomes += _build_locked(found, outputs, force, pdf, jobs, progress, out, strict)
+            recover(outputs)
+            outcomes += _build_locked(found, inputs, outputs, force, pdf, jobs, progress, out, strict)
     except BuildLocked as exc:
         out(f"✗ {exc}")
+        return 1
+    except OSError as exc:  # the outputs folder itself: no permission, disk full, read-only…
+        out(f"✗ {explain(exc)}")
+        out("  Các hồ sơ đã lập trước đó không bị thay đổi.")
         return 1
     _report(outcomes, time.monotonic() - started, out, outputs)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
-def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs: int | None, progress: bool, out,
-                  strict: bool = False) -> list[Outcome]:
-    from pipeline.convert import HOW_TO_GET_PDF, ConversionError, converter_name
+def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: bool, want_pdf: bool,
+          strict: bool) -> tuple[list[Job], list[Outcome]]:
+    """Which inputs need building. Unchanged content is a no-op when its PDFs are there or cannot or need
+    not be made; it is rebuilt only to add PDFs a converter can now make."""
+    from pipeline.sources import SourceError, read_bytes
 
-    want_pdf = pdf and converter_name() is not None
-    env = environment_fingerprint(want_pdf, strict)
-    manifest = _read_manifest(outputs)
+    env = environment_fingerprint(strict)
     todo, results = [], []
     for job in found:
-        job.fingerprint = _sha(job.path.read_bytes() + env.encode())
+        try:
+            job.fingerprint = _sha(read_bytes(job.path, inputs) + env.encode())
+        except SourceError as exc:
+            results.append(Outcome(job.key, "failed", [str(exc)]))
+            continue
         entry = manifest.get(job.key) or {}
-        if not force and entry.get("fingerprint") == job.fingerprint and (outputs / job.unit / job.year).is_dir():
+        same = entry.get("fingerprint") == job.fingerprint and (outputs / job.unit / job.year).is_dir()
+        if same and not force and (entry.get("pdf") or not want_pdf):
             warnings = [w for w in entry.get("warnings", []) if isinstance(w, str)]
-            results.append(Outcome(job.key, "unchanged", warnings, level=entry.get("level", ""), fingerprint=job.fingerprint,
-                                   warnings=len(warnings)))
+            results.append(Outcome(job.key, "unchanged", warnings, level=str(entry.get("level", "")),
+                                   fingerprint=job.fingerprint, warnings=len(warnings)))
         else:
             todo.append(job)
+    return todo, results
+
+
+def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pdf: bool, jobs: int | None, progress: bool,
+                  out, strict: bool = False) -> list[Outcome]:
+    from pipeline.convert import HOW_TO_GET_PDF, ConversionError, converter_name
+    from pipeline.oserrors import explain
+
+    want_pdf = pdf and converter_name() is not None
+    manifest = read_manifest(outputs)
+    todo, results = _plan(found, inputs, outputs, manifest, force, want_pdf, strict)
     if not todo:
         return results
     from pipeline.render import check_templates
@@ -301,10 +223,23 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
             _make_pdfs(good, staging)
         for o in good:
             unit, year = o.key.split("/")
-            swap_in(Path(o.staged), outputs / unit / year, staging / "_old")
-            manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": want_pdf, "warnings": o.problems,
-                               "files": sorted(p.name for p in (outputs / unit / year).iterdir())}
-            _write_manifest(outputs, manifest)
+            final = outputs / unit / year
+            entry = manifest.get(o.key) or {}
+            has_pdf = want_pdf
+            if not want_pdf and entry.get("pdf") and final.is_dir():
+                if entry.get("fingerprint") == o.fingerprint:  # same content: its PDFs are still good
+                    has_pdf = _carry_pdfs(final, Path(o.staged))
+                else:
+                    o.notes.append("PDF cũ không còn khớp với nội dung mới nên không giữ lại; lập lại khi có LibreOffice "
+                                   "hoặc Word để có PDF mới")
+            try:
+                swap_in(Path(o.staged), final, staging / "_old")
+            except OSError as exc:
+                o.status, o.problems = "failed", [f"✗ {explain(exc)}; hồ sơ cũ giữ nguyên"]
+                continue
+            manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": has_pdf, "warnings": o.problems,
+                               "files": sorted(p.name for p in final.iterdir())}
+            write_manifest(outputs, manifest)
         results += staged
     except ConversionError as exc:  # nothing of this batch was swapped in
         results += [o if o.status == "failed" else Outcome(o.key, "failed", [f"chuyển PDF thất bại: {exc}"]) for o in staged]
@@ -312,6 +247,13 @@ def _build_locked(found: list[Job], outputs: Path, force: bool, pdf: bool, jobs:
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
     return results
+
+
+def _carry_pdfs(old: Path, new: Path) -> bool:
+    pdfs = list(old.glob("*.pdf"))
+    for pdf in pdfs:
+        shutil.copy2(pdf, new / pdf.name)
+    return bool(pdfs)
 
 
 def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress, strict: bool = False) -> list[Outcome]:

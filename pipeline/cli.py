@@ -51,13 +51,23 @@ def cmd_validate(args) -> int:
     (declared levels, stale figures), file and folder names, and the templates the build would use."""
     from pipeline.assess import assess_file
     from pipeline.render import check_templates
-    from pipeline.validate import input_files
+    from pipeline.sources import scan
 
-    files = input_files(args.target)
-    if not files:
+    target = Path(args.target)
+    failed = warned = refused = 0
+    if target.is_dir():
+        found = scan(target)
+        files = [f.path for f in found.jobs]
+        for note in found.skipped:
+            _out(f"ℹ {note}")
+        for _key, message in found.refused:
+            _err(f"✗ {message}")
+        failed = refused = len(found.refused)
+    else:
+        files = [target]
+    if not files and not failed:
         _err(f"Không tìm thấy tệp .yaml nào trong {args.target}")
         return 1
-    failed = warned = 0
     for path in files:
         try:
             loaded, _ = assess_file(path, strict=args.strict)
@@ -76,9 +86,9 @@ def cmd_validate(args) -> int:
     for problem in template_errors:
         _err(f"  ✗ mẫu văn bản: {problem}")
     if failed or template_errors:
-        _err(f"{failed}/{len(files)} tệp có lỗi." + (f" {len(template_errors)} lỗi trong mẫu văn bản." if template_errors else ""))
+        _err(f"{failed}/{len(files) + refused} tệp có lỗi." + (f" {len(template_errors)} lỗi trong mẫu văn bản." if template_errors else ""))
     elif warned:
-        _out(f"{warned}/{len(files)} tệp có cảnh báo (hồ sơ vẫn lập được; --strict coi cảnh báo là lỗi).")
+        _out(f"{warned}/{len(files) + refused} tệp có cảnh báo (hồ sơ vẫn lập được; --strict coi cảnh báo là lỗi).")
     return 1 if failed or template_errors else 0
 
 

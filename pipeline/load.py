@@ -5,6 +5,12 @@ PyYAML's *safe composer* and builds Python values itself so that it can reject d
 foreign tags, bound alias expansion, keep mapping keys as typed ("1.10" stays "1.10"), normalise
 all text to NFC and remember the line of every key. Every problem found is gathered before one
 `InputError` is raised.
+
+Scalars follow the YAML 1.2 core rules for numbers, read as typed (`scalar`): decimal integers only
+(`010` is ten, never eight), no sexagesimal (`1:30`), no floats (`3.000` stays the text “3.000”, which a
+count refuses with a hint), booleans only true/false; dates only as `2024-06-20` (or the text
+`20/06/2024`, parsed by the model). An integer remembers how it was typed, so a text field given
+`number: 05` gets “05”.
 """
 
 from __future__ import annotations
@@ -20,9 +26,9 @@ from pydantic import ValidationError
 
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Path_, Problem, field_path
+from pipeline.sources import MAX_BYTES, SourceError, read_bytes
 from pipeline.textnorm import clean_text
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000  # after alias expansion; a real input has a few thousand
 
 _STR = "tag:yaml.org,2002:str"
@@ -36,6 +42,54 @@ _SCALAR_TAGS = {
 }
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+
+
+class Int(int):
+    """An integer read from YAML, with the text it was typed as (`05` → 5, source “05”)."""
+
+    source: str
+
+    def __new__(cls, source: str):
+        obj = super().__new__(cls, int(source, 10))
+        obj.source = source
+        return obj
+
+    def __reduce__(self):
+        return (Int, (self.source,))
+
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+def scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar's value by the rules above; raises ValueError for an impossible date."""
+    text = node.value
+    if node.style is not None or node.tag == _STR:  # quoted, block, or explicitly text
+        return text
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.fullmatch(text):
+        return Int(text)
+    m = _ISO_DATE.fullmatch(text)
+    if m:
+        return dt.date(*(int(g) for g in m.groups()))
+    return text
+
+
+_INVISIBLE = {
+    "\u00a0": "dấu cách không ngắt (U+00A0)",
+    "\u200b": "ký tự rộng 0 (U+200B)",
+    "\u200c": "ký tự rộng 0 (U+200C)",
+    "\u200d": "ký tự rộng 0 (U+200D)",
+    "\u2060": "ký tự nối vô hình (U+2060)",
+    "\ufeff": "dấu BOM (U+FEFF)",
+    "\u00ad": "gạch nối mềm (U+00AD)",
+}
 
 
 @dataclass
@@ -74,22 +128,20 @@ def read_text(path: Path) -> str:
     return strip_controls(_decode(path))
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to Notepad: they would shift every line number
 
 
 def strip_controls(text: str) -> str:
-    return _CONTROLS.sub("", text)
+    return _ODD_BREAKS.sub(" ", _CONTROLS.sub("", text))
 
 
 def _decode(path: Path) -> str:
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError([Problem(name, None, "", f"tệp quá lớn ({size / 1048576:.1f} MB; tối đa {MAX_BYTES // 1048576} MB) — không đọc")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, None, "", f"không đọc được tệp: {exc.strerror or exc}")]) from None
+        raw = read_bytes(path)
+    except SourceError as exc:
+        raise InputError([Problem(name, None, "", str(exc).removeprefix(f"{name}: "))]) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
@@ -121,11 +173,28 @@ _YAML_HINTS = [
 ]
 
 
-def _syntax_problem(name: str, exc: yaml.YAMLError) -> Problem:
+def _invisible_near(text: str, line: int | None) -> tuple[int, str] | None:
+    """(line, message) of an invisible character on `line` or the line before it, the usual cause of a
+    misaligned indentation that looks right on screen."""
+    if not line:
+        return None
+    lines = text.split("\n")
+    for n in (line - 1, line):
+        if 1 <= n <= len(lines):
+            for col, ch in enumerate(lines[n - 1], 1):
+                if ch in _INVISIBLE:
+                    return n, f"dòng {n} có {_INVISIBLE[ch]} ở cột {col} (thường do chép từ Word hoặc trang web); xóa ký tự đó và gõ lại bằng dấu cách thường"
+    return None
+
+
+def _syntax_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if "simple key" in str(getattr(exc, "context", "")) and getattr(exc, "context_mark", None):
         mark = exc.context_mark  # a key missing its colon: point at the key, not where the scanner gave up
     line = mark.line + 1 if mark else None
+    invisible = _invisible_near(text, line)
+    if invisible:
+        return Problem(name, invisible[0], "", f"lỗi cú pháp YAML: {invisible[1]}")
     text = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''} {exc}"
     for needle, hint in _YAML_HINTS:
         if needle in text:
@@ -143,7 +212,6 @@ class _Builder:
         self.text_lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
-        self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
 
     def problem(self, node: yaml.Node, path: Path_, message: str) -> None:
         self.problems.append(Problem(self.name, node.start_mark.line + 1, field_path(path), message))
@@ -164,17 +232,14 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             return self._bad_tag(node, path)
         try:
-            value = self.constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.constructor.ConstructorError, OverflowError):
-            self.problem(node, path, f"giá trị “{clean_text(node.value)}” không hợp lệ (ngày không tồn tại?)")
+            value = scalar(node)
+        except ValueError:
+            self.problem(node, path, f"ngày “{clean_text(node.value)}” không hợp lệ: ngày này không tồn tại")
             return None
         if isinstance(value, str):
             # a `|` or `>` block's content starts on the line after its indicator
             self.text_lines[path] = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
             return clean_text(value)
-        if isinstance(value, float) and value != value:  # .nan
-            self.problem(node, path, "giá trị không phải là số")
-            return None
         return value
 
     def _bad_tag(self, node: yaml.Node, path: Path_) -> None:
@@ -184,12 +249,15 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
-        self.constructor.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
+        merges = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "tên trường phải là chữ, không phải danh sách hay bảng")
                 continue
-            key = clean_text(key_node.value).strip()  # the key as typed: `1.10` stays "1.10"
+            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
+                merges.append(value_node)  # `<<: *base`: its keys count where not given here
+                continue
+            key = self._key(key_node, path)  # the key as typed: `1.10` stays "1.10"
             line = key_node.start_mark.line + 1
             if key in out or key in first_line:
                 self.problem(key_node, path + (key,), f"trường “{key}” bị lặp lại (đã có ở dòng {first_line[key]}); xóa một trong hai")
@@ -197,7 +265,26 @@ class _Builder:
             first_line[key] = line
             self.lines[path + (key,)] = line
             out[key] = self.build(value_node, path + (key,))
+        for source in merges:
+            sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
+            for src in sources:
+                if not isinstance(src, yaml.MappingNode):
+                    self.problem(src, path, "“<<:” chỉ gộp một bảng (ví dụ <<: *mau), không gộp giá trị đơn hay danh sách")
+                    continue
+                for key, value in self._mapping(src, path).items():
+                    out.setdefault(key, value)
         return out
+
+    def _key(self, key_node: yaml.ScalarNode, path: Path_) -> str:
+        raw = clean_text(key_node.value)
+        for i, ch in enumerate(raw):
+            if ch in _INVISIBLE:
+                shown = "".join(c for c in raw if c not in _INVISIBLE).strip()
+                self.problems.append(Problem(self.name, key_node.start_mark.line + 1, field_path(path + (shown,)), (
+                    f"tên trường “{shown}” có {_INVISIBLE[ch]} ở cột {key_node.start_mark.column + i + 1} "
+                    "(thường do chép từ Word hoặc trang web); xóa ký tự đó và gõ lại bằng dấu cách thường")))
+                return shown
+        return raw.strip()
 
 
 class _TooLarge(Exception):
@@ -210,7 +297,7 @@ def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise InputError([_syntax_problem(name, exc)]) from None
+        raise InputError([_syntax_problem(name, exc, text)]) from None
     except RecursionError:
         raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
     if root is None:
@@ -253,8 +340,8 @@ def _translate(loaded: Loaded, err: dict) -> Problem:
         return Problem(loaded.name, loaded.line_of(loc[:-1]), field_path(loc), f"thiếu trường bắt buộc “{loc[-1]}”")
     messages = {
         "extra_forbidden": f"trường “{loc[-1] if loc else ''}” không có trong mẫu (viết sai tên?)",
-        "int_parsing": f"phải là số nguyên, không phải {shown}",
-        "int_type": f"phải là số nguyên, không phải {shown}",
+        "int_parsing": _integer_hint(given, shown),
+        "int_type": _integer_hint(given, shown),
         "int_from_float": f"phải là số nguyên, không phải {shown}",
         "bool_parsing": f"phải là true (có) hoặc false (không), không phải {shown}",
         "bool_type": f"phải là true (có) hoặc false (không), không phải {shown}",
@@ -276,6 +363,24 @@ def _translate(loaded: Loaded, err: dict) -> Problem:
     }
     message = messages.get(kind, f"giá trị {shown} không hợp lệ ({err['msg']})")
     return loaded.problem(loc, message)
+
+
+def _integer_hint(given: Any, shown: str) -> str:
+    """Why a typed value is not an integer, and how to write it."""
+    text = str(given).strip() if isinstance(given, str) else ""
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        digits = re.sub(r"\D", "", text)
+        return (f"phải là số nguyên, không phải {shown}: viết {digits}, không dùng dấu chấm hay dấu phẩy "
+                "phân cách hàng nghìn")
+    if re.fullmatch(r"\d+:\d+(:\d+)*", text):
+        return f"phải là số nguyên, không phải {shown} (dấu “:” không dùng trong số)"
+    if re.fullmatch(r"[-+]?0[xXoObB][0-9a-fA-F_]+", text):
+        return f"phải là số nguyên viết theo hệ thập phân, không phải {shown}"
+    if re.fullmatch(r"[-+]?\d+[.,]\d+", text):
+        return f"phải là số nguyên (số người, số năm), không phải số thập phân {shown}"
+    if isinstance(given, bool):
+        return f"phải là số nguyên, không phải {shown}"
+    return f"phải là số nguyên, không phải {shown}"
 
 
 def _clean_loc(loc: tuple) -> tuple:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from pipeline.vocab import CollectiveTitle, IndividualTitle, LevelCode, Role
 
@@ -19,7 +19,11 @@ _DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 
 
 def _parse_date(value: Any) -> Any:
-    """Accept YAML dates (2024-06-20) and the Vietnamese way of writing them (20/06/2024)."""
+    """Accept YAML dates (2024-06-20) and the Vietnamese way of writing them (20/06/2024); never a number
+    (pydantic would read 1718841600 as seconds since 1970)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = getattr(value, "source", value)
+        raise ValueError(f"ngày phải viết dd/mm/yyyy (ví dụ 05/02/2024), không phải số “{shown}”")
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
@@ -33,22 +37,38 @@ def _parse_date(value: Any) -> Any:
     return value
 
 
+def _as_typed(value: Any) -> Any:
+    """A number where text is expected is the text as typed: `number: 05` is “05”, not 5."""
+    return value.source if hasattr(value, "source") else value
+
+
 def _one_line(value: Any) -> Any:
     """Names, positions, numbers: one line, inner runs of white space folded to one space."""
+    value = _as_typed(value)
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]  # may span lines
-OptText = Annotated[str, StringConstraints(strip_whitespace=True)]
+Text = Annotated[str, BeforeValidator(_as_typed), StringConstraints(strip_whitespace=True, min_length=1)]  # may span lines
+OptText = Annotated[str, BeforeValidator(_as_typed), StringConstraints(strip_whitespace=True)]
 Line = Annotated[str, BeforeValidator(_one_line), StringConstraints(min_length=1)]
 OptLine = Annotated[str, BeforeValidator(_one_line)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
-Count = Annotated[int, Field(ge=0)]
+# strict: a count is an integer as typed — never "3.000" read as 3, never true read as 1
+Count = Annotated[int, Strict(), Field(ge=0)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        """An optional field left empty (`number:`) is absent: it takes its default."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items()
+                    if not (v is None and k in cls.model_fields and not cls.model_fields[k].is_required())}
+        return data
 
 
 class Unit(_Strict):
@@ -112,7 +132,7 @@ class StaffMember(_Strict):
 
 
 class StaffCounts(_Strict):
-    total: Annotated[int, Field(ge=1)] = Field(description="Tổng số thành viên trong đơn vị")
+    total: Annotated[int, Strict(), Field(ge=1)] = Field(description="Tổng số thành viên trong đơn vị")
     discipline: Count
     training_completed: Count
     digital_training: Count
@@ -175,7 +195,7 @@ class Request(_Strict):
 
 class DossierInput(_Strict):
     regulation: Slug = Field("tt24-2023", description="Bộ tiêu chí áp dụng (tệp trong pipeline/criteria)")
-    year: int = Field(description="Năm đánh giá (2000–2099)")
+    year: Annotated[int, Strict()] = Field(description="Năm đánh giá (2000–2099)")
     unit: Unit
     team: Team
     staff: list[StaffMember] | None = Field(None, description="Danh sách thành viên (hoặc dùng staff_counts)")

@@ -26,6 +26,15 @@ from pipeline.model import DossierInput
 from pipeline.textnorm import clean_text
 
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
+# docxtpl turns “{_{”, “}_}”, “{_%”, “%_}” into “{{”, “}}”… after rendering (a template author's escape);
+# in a value they are the officer's text, so they travel as private-use characters and come back after.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+class _Template(DocxTemplate):
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        xml = super().render_xml_part(src_xml, part, context, jinja_env)
+        return xml.replace(_OPEN, "{_").replace(_CLOSE, "_}")
 
 
 # ---------------------------------------------------------------- context
@@ -48,7 +57,7 @@ def build_contexts(model: DossierInput, a: Assessment, catalogue: Catalogue) -> 
 def _sanitize(value):
     """Last guard before XML: every string NFC and free of characters XML cannot hold."""
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(value).replace("{_", _OPEN).replace("_}", _CLOSE)
     if isinstance(value, dict):
         return {k: _sanitize(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -70,7 +79,7 @@ def template_path(spec: DocumentSpec, templates: Path | None = None) -> Path:
 def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, templates: Path | None = None) -> bytes:
     """Fill one template; returns the .docx bytes (deterministic for the same context)."""
     path = template_path(spec, templates)
-    doc = DocxTemplate(io.BytesIO(_template_bytes(path, path.stat().st_mtime_ns)))
+    doc = _Template(io.BytesIO(_template_bytes(path, path.stat().st_mtime_ns)))
     doc.render(context, autoescape=True)
     props = doc.docx.core_properties
     props.created = props.modified = created

@@ -286,12 +286,4 @@ def validate_file(path, strict: bool = False) -> Loaded:
     return loaded
 
 
-def input_files(target: Path) -> list[Path]:
-    """A file, or every `<unit>/<year>.yaml` under a folder, sorted."""
-    target = Path(target)
-    if target.is_dir():
-        return sorted(q for q in target.rglob("*.y*ml") if q.is_file() and q.suffix in {".yaml", ".yml"})
-    return [target]
-
-
-__all__ = ["check", "validate_file", "input_files", "InputError"]
+__all__ = ["check", "validate_file", "InputError"]

@@ -118,6 +118,51 @@ CASES = [
     # paths: names are text, never paths
     Case("unit-name-like-a-path", u(edit(EXAMPLE_TEXT, "short_name: UBND xã Quảng Phú ", 'short_name: "../../etc/UBND: xã A/B*?<>|" ')), 0,
          ["✓ đã lập"], shown=["../../etc/UBND: xã A/B*?<>|"]),
+    # numbers: read as typed (YAML 1.2 core rules) or refused with how to write them
+    Case("thousands-dot", u(counts(total="3.000", discipline=30)), 1, ["“3.000”", "viết 3000", "phân cách hàng nghìn"],
+         line_text="total: 3.000", path="staff_counts.total"),
+    Case("thousands-comma", u(counts(discipline="2,900")), 1, ["viết 2900"], line_text="discipline: 2,900", path="staff_counts.discipline"),
+    Case("leading-zero-is-decimal", u(counts(discipline="030")), 0, ["✓ đã lập"],
+         shown=["30/30 thành viên tuân thủ kỷ luật lao động"]),  # never octal 24
+    Case("sexagesimal", u(counts(discipline="1:30")), 1, ["“1:30”", "dấu “:”"], line_text="discipline: 1:30", path="staff_counts.discipline"),
+    Case("hexadecimal", u(counts(discipline="0x1E")), 1, ["hệ thập phân"], line_text="discipline: 0x1E", path="staff_counts.discipline"),
+    Case("decimal-count", u(counts(discipline="29.5")), 1, ["số thập phân"], line_text="discipline: 29.5", path="staff_counts.discipline"),
+    Case("boolean-count", u(counts(discipline="true")), 1, ["phải là số nguyên"], line_text="discipline: true", path="staff_counts.discipline"),
+    Case("year-with-leading-zero", u(edit(EXAMPLE_TEXT, "year: 2024", "year: 02024")), 0, ["✓ đã lập"],
+         shown=["ĐƠN VỊ HỌC TẬP CẤP HUYỆN NĂM 2024"]),  # never octal 1044
+    Case("year-as-text-float", u(edit(EXAMPLE_TEXT, "year: 2024", "year: 2024.0")), 1, ["số thập phân"], line_text="year: 2024.0", path="year"),
+    Case("date-as-unix-seconds", u(edit(EXAMPLE_TEXT, "        date: 15/01/2024", "        date: 1705276800")), 1,
+         ["ngày phải viết dd/mm/yyyy", "“1705276800”"], line_text="date: 1705276800", path='indicators."1.1".evidence[1].date'),
+    Case("number-keeps-its-zeros", u(edit(EXAMPLE_TEXT, "  number: 08/BC-UBND", "  number: 0008")), 0, ["✓ đã lập"],
+         shown=["Số: 0008"]),
+    Case("norway-is-text", u(edit(EXAMPLE_TEXT, "  place: Quảng Phú ", "  place: no ")), 0, ["✓ đã lập"], shown=["no, ngày 08 tháng 01 năm 2025"]),
+    # lines and invisible characters
+    Case("line-separator-in-a-value", u(edit(edit(EXAMPLE_TEXT, "  short_name: UBND xã Quảng Phú", "  short_name: UBND xã\u2028Quảng Phú"),
+                                              "collective_title: tap-the-lao-dong-tien-tien", "collective_title: tap-the-sai")), 1,
+         ["tap-the-sai"], line_text="collective_title: tap-the-sai", path="collective_title"),
+    Case("next-line-in-a-value", u(edit(edit(EXAMPLE_TEXT, "  short_name: UBND xã Quảng Phú", "  short_name: UBND xã\x85Quảng Phú"),
+                                         "collective_title: tap-the-lao-dong-tien-tien", "collective_title: tap-the-sai")), 1,
+         ["tap-the-sai"], line_text="collective_title: tap-the-sai", path="collective_title"),
+    Case("zero-width-space-in-a-key", u(edit(EXAMPLE_TEXT, "  place: Quảng Phú ", "  pla\u200bce: Quảng Phú ")), 1,
+         ["“place”", "ký tự rộng 0 (U+200B) ở cột 6"], line_text="ce: Quảng Phú", path="unit.place"),
+    Case("no-break-space-as-indentation", u(edit(EXAMPLE_TEXT, "  place: Quảng Phú ", " \u00a0place: Quảng Phú ")), 1,
+         ["dấu cách không ngắt (U+00A0) ở cột 2"], line_text="place: Quảng Phú"),
+    Case("bom-inside-a-key", u(edit(EXAMPLE_TEXT, "  place: Quảng Phú ", "  \ufeffplace: Quảng Phú ")), 1,
+         ["dấu BOM (U+FEFF) ở cột 3"], line_text="place: Quảng Phú", path="unit.place"),
+    Case("docxtpl-escapes-print-as-typed", u(edit(EXAMPLE_TEXT, "      Tỷ lệ hoàn thành chương trình bồi dưỡng cao.",
+                                                  "      Mẫu {_{ ten }_} và {_% if %_} giữ nguyên.")), 0, ["✓ đã lập"],
+         shown=["Mẫu {_{ ten }_} và {_% if %_} giữ nguyên."]),
+    Case("merge-key", u(edit(edit(EXAMPLE_TEXT, "  - name: Hoàng Văn Minh\n", "  - &chu_tich\n    name: Hoàng Văn Minh\n"),
+                             "  - name: Nguyễn Quốc Việt\n    position: Phó Chủ tịch UBND xã\n    discipline: true\n    training_completed: true\n"
+                             "    digital_training: true\n    language_certificate: true\n    language_meets_job: true\n"
+                             "    emulation_title: lao-dong-tien-tien\n    learning_citizen: true\n",
+                             "  - <<: *chu_tich\n    name: Nguyễn Quốc Việt\n    position: Phó Chủ tịch UBND xã\n"
+                             "    emulation_title: lao-dong-tien-tien\n")), 0, ["✓ đã lập"], shown=["28/30 thành viên đạt danh hiệu"]),
+    # empty optional fields are absent
+    Case("empty-report-number", u(edit(EXAMPLE_TEXT, "  number: 08/BC-UBND", "  number:")), 0, ["✓ đã lập"], shown=["Số:        /BC-UBND"]),
+    Case("empty-position-and-recipients", u(edit(edit(EXAMPLE_TEXT, "    position: Văn thư – thủ quỹ", "    position:"),
+                                                 "    recipients:                             # Nơi nhận (ngoài “Như Điều 3” và “Lưu”)\n      - Thường trực Đảng ủy, HĐND xã\n",
+                                                 "    recipients:\n")), 0, ["✓ đã lập"], shown=["- Như Điều 3;"]),
 ]
 
 

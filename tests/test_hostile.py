@@ -91,12 +91,29 @@ def test_folder_names_windows_forbids_are_refused(good, tmp_path):
     assert sorted(p.name for p in (project / "outputs").iterdir() if not p.name.startswith(".")) == ["quang-phu"]
 
 
-def test_unexpected_errors_are_messages_and_debug_shows_the_traceback(good, tmp_path):
+def test_outputs_path_through_a_file_is_a_message(good, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the outputs folder should be")
-    args = ("dossier", str(good / "inputs"), "--outputs", str(blocker / "out"), "--no-pdf")
-    res = run_cli(*args)
-    assert res.returncode == 3 and "Lỗi không mong đợi" in res.stderr and "--debug" in res.stderr
+    for outputs in (blocker, blocker / "out"):
+        res = run_cli("dossier", str(good / "inputs"), "--outputs", str(outputs), "--no-pdf")
+        assert res.returncode == 1 and "Traceback" not in res.stdout + res.stderr
+        assert "là một tệp, không phải thư mục" in res.stdout or "là tệp, không phải thư mục" in res.stdout
+
+
+def test_unexpected_errors_are_messages_and_debug_shows_the_traceback(good, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = ("import sys, pipeline.render as r\n"
+              "def boom(*a, **k): raise RuntimeError('hỏng giả lập')\n"
+              "r.render_all = boom\n"
+              "from pipeline.cli import main\n"
+              "sys.exit(main(sys.argv[1:]))\n")
+    args = ["dossier", str(good / "inputs"), "--outputs", str(tmp_path / "out"), "--no-pdf", "--jobs", "1"]
+    res = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    assert res.returncode == 3 and "Lỗi không mong đợi" in res.stderr and "--debug" in res.stderr, res.stdout + res.stderr
     assert "Traceback" not in res.stdout + res.stderr
-    res = run_cli("--debug", *args)
+    res = subprocess.run([sys.executable, "-c", script, "--debug", *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert res.returncode == 3 and "Traceback" in res.stderr

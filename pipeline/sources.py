@@ -1,0 +1,147 @@
+"""Input source: which files under `inputs/` are unit-years, and reading one safely.
+
+Every file that looks like an input gets an answer: a job, a refusal with its reason (a folder
+named 2024.yaml, a FIFO or device, a link that is broken or leaves the inputs folder, a file over
+the size limit, 2024.yaml beside 2024.yml), or a note that it was skipped and why (2024.YAML,
+2024.yaml.txt as Windows hides extensions). Kind and size are checked before any byte is read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 2 * 1024 * 1024
+UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+YEAR = re.compile(r"^\d{4}$")
+SUFFIXES = (".yaml", ".yml")
+
+
+class SourceError(Exception):
+    """An input file that cannot be read as one; the message says why, in Vietnamese."""
+
+
+@dataclass
+class Found:
+    unit: str
+    year: str
+    path: Path
+
+
+@dataclass
+class Scan:
+    jobs: list[Found]
+    refused: list[tuple[str, str]]  # (key, message)
+    skipped: list[str]  # messages
+
+
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """The file's bytes, refusing before reading anything that is not a regular file of at most MAX_BYTES
+    (a FIFO or /dev/zero would hang or never end), or a link leaving `root`."""
+    path = Path(path)
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.exists():
+                raise SourceError(f"{path}: liên kết hỏng (tệp đích không còn) — xóa hoặc tạo lại liên kết")
+            if root is not None and not target.is_relative_to(Path(os.path.realpath(root))):
+                raise SourceError(f"{path}: liên kết trỏ ra ngoài thư mục {root} — không đọc")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except SourceError:
+        raise
+    except IsADirectoryError:
+        raise SourceError(f"{path}: là thư mục, không phải tệp dữ liệu") from None
+    except OSError as exc:
+        from pipeline.oserrors import explain
+
+        raise SourceError(f"{path}: không đọc được tệp: {explain(exc, path)}") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(f"{path}: là thư mục, không phải tệp dữ liệu")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"{path}: không phải tệp thường (thiết bị, ống dẫn…) — không đọc")
+        if info.st_size > MAX_BYTES:
+            raise SourceError(f"{path}: tệp quá lớn ({info.st_size / 1048576:.1f} MB; tối đa {MAX_BYTES // 1048576} MB) — không đọc")
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"{path}: tệp quá lớn (trên {MAX_BYTES // 1048576} MB) — không đọc")
+    return data
+
+
+def _kind_problem(path: Path, root: Path) -> str | None:
+    """Why `path` cannot be an input, judged without reading it."""
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.exists():
+                return f"{path}: liên kết hỏng (tệp đích không còn) — xóa hoặc tạo lại liên kết"
+            if not target.is_relative_to(Path(os.path.realpath(root))):
+                return f"{path}: liên kết trỏ ra ngoài thư mục {root} — không đọc"
+        info = path.stat()
+    except OSError as exc:
+        from pipeline.oserrors import explain
+
+        return f"{path}: {explain(exc, path)}"
+    if stat.S_ISDIR(info.st_mode):
+        return f"{path}: là thư mục, không phải tệp dữ liệu — đổi tên thư mục này"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path}: không phải tệp thường (thiết bị, ống dẫn…) — không đọc"
+    if info.st_size > MAX_BYTES:
+        return f"{path}: tệp quá lớn ({info.st_size / 1048576:.1f} MB; tối đa {MAX_BYTES // 1048576} MB) — không đọc"
+    return None
+
+
+def scan(inputs: Path, unit: str | None = None, year: int | str | None = None) -> Scan:
+    """Every `inputs/<unit>/<year>.yaml`, narrowed by unit and year, each with its answer."""
+    result = Scan([], [], [])
+    try:
+        folders = sorted(p for p in inputs.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        from pipeline.oserrors import explain
+
+        result.refused.append((str(inputs), explain(exc, inputs)))
+        return result
+    for folder in folders:
+        if not folder.is_dir():
+            if folder.name.lower().endswith(SUFFIXES):
+                result.skipped.append(f"bỏ qua {folder}: tệp dữ liệu phải nằm trong thư mục của đơn vị, ví dụ {inputs}/ten-don-vi/{folder.name}")
+            continue
+        if unit and folder.name != unit:
+            continue
+        by_year: dict[str, list[Path]] = {}
+        for path in sorted(folder.iterdir()):
+            name = path.name
+            if name.startswith("."):
+                continue
+            stem, suffix = os.path.splitext(name)
+            if suffix not in SUFFIXES:
+                lowered = name.lower()
+                if lowered.endswith(SUFFIXES):
+                    result.skipped.append(f"bỏ qua {path}: đuôi tệp phải viết thường (đổi tên thành {stem}{suffix.lower()})")
+                elif re.match(r".*\.ya?ml\.[a-z0-9]+$", lowered):
+                    meant = re.match(r"(.*\.ya?ml)\.", name, re.IGNORECASE).group(1)
+                    result.skipped.append(f"bỏ qua {path}: tên tệp có đuôi thừa (Windows thường ẩn đuôi tệp); đổi tên thành {meant}")
+                continue
+            if year and stem != str(year):
+                continue
+            by_year.setdefault(stem, []).append(path)
+        for stem, paths in sorted(by_year.items()):
+            key = f"{folder.name}/{stem}"
+            if len(paths) > 1:
+                result.refused.append((key, f"{folder}: có cả {' và '.join(p.name for p in paths)} cho cùng một năm; giữ một tệp, xóa tệp kia"))
+                continue
+            path = paths[0]
+            problem = _kind_problem(path, inputs)
+            if problem:
+                result.refused.append((key, problem))
+            elif not UNIT.match(folder.name) or not YEAR.match(stem):
+                result.refused.append((f"{folder.name}/{path.name}", (
+                    f"{path}: tên không hợp lệ — cần inputs/<tên-đơn-vị>/<năm>.yaml, tên đơn vị chỉ gồm chữ thường "
+                    "không dấu, số và dấu “-” (ví dụ inputs/quang-phu/2024.yaml)")))
+            else:
+                result.jobs.append(Found(folder.name, stem, path))
+    return result

@@ -1,0 +1,296 @@
+"""Nothing a file system, a crashed run or a second run can do stops the batch, crashes, or loses a
+PDF: odd files among the inputs, damaged lock and manifest, no permission, disk full, a .docx held
+open by Word, LibreOffice shared between runs, converters that hang or write garbage."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from conftest import EXAMPLE_TEXT, ROOT, edit, run_cli
+from pipeline import build as build_mod
+from pipeline.build import MERGED, build_all
+from pipeline.documents import DOCUMENTS
+
+
+@pytest.fixture
+def project(tmp_path):
+    inputs = tmp_path / "inputs"
+    (inputs / "quang-phu").mkdir(parents=True)
+    (inputs / "quang-phu" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def dossier(project, *extra, timeout=120):
+    return run_cli("dossier", str(project / "inputs"), "--outputs", str(project / "outputs"), "--quiet", *extra)
+
+
+def lines_for(output: str, key: str) -> str:
+    return "\n".join(line for line in output.splitlines() if key in line)
+
+
+# ---------------------------------------------------------------- one input never stops the batch
+
+def test_odd_files_each_get_their_line_and_the_good_one_is_built(project, tmp_path):
+    inputs = project / "inputs"
+    secret = tmp_path / "bi-mat.yaml"
+    secret.write_text("mat_khau: KHONG-DUOC-IN-RA\n", encoding="utf-8")
+    for unit in ("lien-ket-hong", "thu-muc", "ong-dan", "thiet-bi", "ra-ngoai", "qua-lon"):
+        (inputs / unit).mkdir()
+    (inputs / "lien-ket-hong" / "2024.yaml").symlink_to(tmp_path / "khong-co.yaml")
+    (inputs / "thu-muc" / "2024.yaml").mkdir()
+    os.mkfifo(inputs / "ong-dan" / "2024.yaml")
+    (inputs / "thiet-bi" / "2024.yaml").symlink_to("/dev/zero")
+    (inputs / "ra-ngoai" / "2024.yaml").symlink_to(secret)
+    with open(inputs / "qua-lon" / "2024.yaml", "wb") as fh:
+        fh.truncate(3 * 1024 * 1024)
+    for command in (["dossier", str(inputs), "--outputs", str(project / "outputs"), "--no-pdf"], ["validate", str(inputs)]):
+        res = subprocess.run([sys.executable, "-m", "pipeline", *command], cwd=ROOT, capture_output=True, text=True,
+                             encoding="utf-8", timeout=60)  # a FIFO or /dev/zero must not hang the run
+        output = res.stdout + res.stderr
+        assert res.returncode == 1 and "Traceback" not in output and "Lỗi không mong đợi" not in output, output
+        assert "liên kết hỏng" in lines_for(output, "lien-ket-hong")
+        assert "là thư mục" in lines_for(output, "thu-muc")
+        assert "không phải tệp thường" in lines_for(output, "ong-dan")
+        assert "trỏ ra ngoài" in lines_for(output, "thiet-bi") and "trỏ ra ngoài" in lines_for(output, "ra-ngoai")
+        assert "quá lớn" in lines_for(output, "qua-lon")
+        assert "KHONG-DUOC-IN-RA" not in output
+    assert "✓ đã lập     quang-phu/2024" in res.stdout or (project / "outputs" / "quang-phu" / "2024").is_dir()
+
+
+def test_ambiguous_and_skipped_file_names(project):
+    folder = project / "inputs" / "quang-phu"
+    (folder / "2024.yml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    (folder / "2025.YAML").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    (folder / "2023.yaml.txt").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    for extra in ((), ("--force",)):
+        res = dossier(project, "--no-pdf", *extra)
+        assert res.returncode == 1 and "Traceback" not in res.stdout + res.stderr
+        assert "có cả 2024.yaml và 2024.yml cho cùng một năm" in res.stdout
+        assert "2025.YAML: đuôi tệp phải viết thường (đổi tên thành 2025.yaml)" in res.stdout
+        assert "2023.yaml.txt: tên tệp có đuôi thừa" in res.stdout and "đổi tên thành 2023.yaml" in res.stdout
+        assert not (project / "outputs" / "quang-phu" / "2024").exists()  # never one, then the other
+
+
+# ---------------------------------------------------------------- damaged lock and manifest recover by themselves
+
+@pytest.mark.parametrize("damage", ["folder", "-1", "99999999999999999999", "abc", "0"])
+def test_damaged_lock_is_taken_over(project, damage):
+    outputs = project / "outputs"
+    outputs.mkdir()
+    if damage == "folder":
+        (outputs / ".lock").mkdir()
+    else:
+        (outputs / ".lock").write_text(damage)
+    res = dossier(project, "--no-pdf")
+    assert res.returncode == 0 and "✓ đã lập" in res.stdout, res.stdout + res.stderr
+    assert not (outputs / ".lock").exists()
+
+
+@pytest.mark.parametrize("damage", ["folder", "-1", "[1, 2]", '{"quang-phu/2024": 5}', '{"quang-phu/2024": {"fingerprint": 7}}', "\x00\xff"])
+def test_damaged_manifest_means_rebuild(project, damage):
+    outputs = project / "outputs"
+    assert dossier(project, "--no-pdf").returncode == 0
+    manifest = outputs / ".manifest.json"
+    manifest.unlink()
+    if damage == "folder":
+        manifest.mkdir()
+        (manifest / "x").write_text("y")
+    else:
+        manifest.write_bytes(damage.encode("utf-8", "surrogateescape") if damage != "\x00\xff" else b"\x00\xff")
+    res = dossier(project, "--no-pdf")
+    assert res.returncode == 0 and "✓ đã lập" in res.stdout, res.stdout + res.stderr
+    res = dossier(project, "--no-pdf")
+    assert res.returncode == 0 and "= không đổi" in res.stdout  # recovered: the next run is a no-op
+
+
+# ---------------------------------------------------------------- operating-system failures
+
+def _python_for_nobody(home: Path) -> tuple[str, dict]:
+    """A Python of this version that the unprivileged user may execute, with this checkout's packages
+    (the venv's interpreter may live under /root, which that user cannot enter)."""
+    import site
+    import sysconfig
+
+    env = {**os.environ, "HOME": str(home), "PYTHONPATH": os.pathsep.join([str(ROOT), sysconfig.get_paths()["purelib"],
+                                                                        *site.getsitepackages()])}
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (sys.executable, shutil.which(version, path="/usr/local/bin:/usr/bin:/bin") or ""):
+        if not candidate:
+            continue
+        try:
+            probe = subprocess.run([candidate, "-c", "import pipeline, pydantic, docxtpl"], cwd=ROOT, user=65534,
+                                   capture_output=True, env=env)
+        except PermissionError:
+            continue
+        if probe.returncode == 0:
+            return candidate, env
+    pytest.skip("no Python the unprivileged user may run with this checkout's packages")
+
+
+def test_read_only_outputs_as_a_normal_user():
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the pipeline as another user (CI runs as root)")
+    base = Path(tempfile.mkdtemp(prefix="dvht-ro-"))
+    try:
+        os.chmod(base, 0o755)
+        (base / "inputs" / "quang-phu").mkdir(parents=True)
+        (base / "inputs" / "quang-phu" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+        for p in (base / "inputs", base / "inputs" / "quang-phu"):
+            os.chmod(p, 0o755)
+        (base / "outputs").mkdir()
+        os.chmod(base / "outputs", 0o555)
+        python, env = _python_for_nobody(base)
+        res = subprocess.run([python, "-m", "pipeline", "dossier", str(base / "inputs"), "--outputs", str(base / "outputs"),
+                              "--no-pdf"], cwd=ROOT, user=65534, capture_output=True, text=True, encoding="utf-8", env=env)
+        output = res.stdout + res.stderr
+        assert res.returncode == 1 and "Traceback" not in output and "Lỗi không mong đợi" not in output, output
+        assert "không có quyền" in output
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_disk_full_is_a_message_and_the_earlier_dossier_stays(project, monkeypatch):
+    lines: list[str] = []
+    assert build_all(project / "inputs", project / "outputs", pdf=False, progress=False, out=lines.append) == 0
+    before = sorted(p.name for p in (project / "outputs" / "quang-phu" / "2024").iterdir())
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(project / "outputs" / ".staging"))
+
+    monkeypatch.setattr(build_mod, "_stage_all", full)
+    lines.clear()
+    assert build_all(project / "inputs", project / "outputs", pdf=False, force=True, progress=False, out=lines.append) == 1
+    assert any("ổ đĩa đầy" in line for line in lines)
+    assert sorted(p.name for p in (project / "outputs" / "quang-phu" / "2024").iterdir()) == before
+
+
+def test_a_docx_open_in_word_is_named(project, monkeypatch):
+    lines: list[str] = []
+    assert build_all(project / "inputs", project / "outputs", pdf=False, progress=False, out=lines.append) == 0
+    held = project / "outputs" / "quang-phu" / "2024" / DOCUMENTS[1].template
+
+    def locked(staged, final, trash):
+        exc = PermissionError(13, "The process cannot access the file because it is being used by another process", str(held))
+        exc.winerror = 32
+        raise exc
+
+    monkeypatch.setattr(build_mod, "swap_in", locked)
+    lines.clear()
+    assert build_all(project / "inputs", project / "outputs", pdf=False, force=True, progress=False, out=lines.append) == 1
+    text = "\n".join(lines)
+    assert "đang mở trong Word" in text and "đóng tệp đó rồi chạy lại" in text and "hồ sơ cũ giữ nguyên" in text
+    assert held.exists()
+
+
+# ---------------------------------------------------------------- PDFs are never lost
+
+def _fake_pdfs(sources, outdir):
+    outdir.mkdir(parents=True, exist_ok=True)
+    for src in sources:
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        with open(outdir / (src.stem + ".pdf"), "wb") as fh:
+            writer.write(fh)
+    return [outdir / (s.stem + ".pdf") for s in sources]
+
+
+def test_a_run_without_converter_keeps_good_pdfs_and_drops_stale_ones(project, monkeypatch):
+    import pipeline.convert as convert
+
+    monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
+    monkeypatch.setattr(convert, "to_pdf", _fake_pdfs)
+    folder = project / "outputs" / "quang-phu" / "2024"
+    run = lambda **kw: build_all(project / "inputs", project / "outputs", progress=False, out=lines.append, **kw)  # noqa: E731
+    lines: list[str] = []
+    assert run() == 0 and (folder / MERGED).exists()
+    pdfs = sorted(p.name for p in folder.glob("*.pdf"))
+    assert len(pdfs) == len(DOCUMENTS) + 1
+
+    monkeypatch.setattr(convert, "converter_name", lambda: None)  # LibreOffice uninstalled, or --no-pdf
+    for kw in ({}, {"pdf": False}):
+        lines.clear()
+        assert run(**kw) == 0 and any("= không đổi" in line for line in lines), lines
+        assert sorted(p.name for p in folder.glob("*.pdf")) == pdfs
+    lines.clear()
+    assert run(force=True) == 0  # rebuilt, same content: its PDFs are still good and kept
+    assert sorted(p.name for p in folder.glob("*.pdf")) == pdfs
+    (project / "inputs" / "quang-phu" / "2024.yaml").write_text(
+        edit(EXAMPLE_TEXT, "Một số máy tính đã cũ", "Nhiều máy tính đã cũ"), encoding="utf-8")
+    lines.clear()
+    assert run() == 0
+    assert not list(folder.glob("*.pdf")) and any("PDF cũ không còn khớp" in line for line in lines)
+    monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")  # a converter again: PDFs are made
+    lines.clear()
+    assert run() == 0 and any("✓ đã lập" in line for line in lines) and (folder / MERGED).exists()
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+def _fake_soffice(tmp_path, body: str) -> Path:
+    script = tmp_path / "soffice"
+    script.write_text("#!/bin/sh\n" + body)
+    script.chmod(0o755)
+    return script
+
+
+def test_a_hanging_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch):
+    import pipeline.convert as convert
+
+    pidfile = tmp_path / "child.pid"
+    fake = _fake_soffice(tmp_path, f"sleep 300 &\necho $! > {pidfile}\nwait\n")
+    monkeypatch.setattr(convert, "soffice_binary", lambda: str(fake))
+    monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
+    monkeypatch.setattr(convert, "TIMEOUT", (1, 0))
+    src = tmp_path / "a.docx"
+    src.write_bytes(b"x")
+    with pytest.raises(convert.ConversionError, match="không trả lời"):
+        convert.to_pdf([src], tmp_path / "out")
+    child = int(pidfile.read_text())
+    stat = Path(f"/proc/{child}/stat")
+    for _ in range(50):  # no orphan left behind: gone, or a zombie waiting for init to reap it
+        if not stat.exists() or stat.read_text().split(")")[-1].split()[0] == "Z":
+            break
+        __import__("time").sleep(0.1)
+    else:
+        raise AssertionError(f"process {child} started by the converter is still running")
+
+
+def test_a_converter_that_writes_no_pdf_is_a_message(project, tmp_path, monkeypatch):
+    import pipeline.convert as convert
+
+    fake = _fake_soffice(tmp_path, 'out=""; prev=""\nfor a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
+                                   'for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); echo "not a pdf" > "$out/$n.pdf";; esac; done\n')
+    monkeypatch.setattr(convert, "soffice_binary", lambda: str(fake))
+    monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
+    lines: list[str] = []
+    assert build_all(project / "inputs", project / "outputs", progress=False, out=lines.append) == 1
+    assert any("không phải PDF" in line for line in lines)
+
+
+def test_two_runs_at_once_in_two_folders_both_make_every_pdf(tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    procs = []
+    for name in ("mot", "hai"):
+        base = tmp_path / name
+        (base / "inputs" / "quang-phu").mkdir(parents=True)
+        (base / "inputs" / "quang-phu" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+        procs.append((base, subprocess.Popen([sys.executable, "-m", "pipeline", "dossier", str(base / "inputs"),
+                                              "--outputs", str(base / "outputs"), "--quiet"], cwd=ROOT,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")))
+    for base, proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, out + err
+        folder = base / "outputs" / "quang-phu" / "2024"
+        for spec in DOCUMENTS:
+            assert (folder / f"{spec.stem}.pdf").read_bytes()[:5] == b"%PDF-", spec.key
+        assert (folder / MERGED).exists()
