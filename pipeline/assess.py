@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.consistency import stale_figures
+from pipeline.consistency import recognitions_fit, stale_figures
 from pipeline.criteria import load_catalogue
 from pipeline.evaluate import Assessment, contradictions, evaluate
 from pipeline.load import Loaded, load
@@ -27,5 +27,6 @@ def assess_file(path: str | Path, strict: bool = False) -> tuple[Loaded, Assessm
     problems += [loaded.problem(("indicators", c.code, "declared_level"), c.message)
                  for c in contradictions(loaded.model, assessment)]
     problems += stale_figures(loaded, assessment)
+    problems += recognitions_fit(loaded, assessment)
     loaded.warnings = raise_if_any(problems, strict)
     return loaded, assessment

@@ -10,6 +10,7 @@ so a failure or Ctrl-C leaves the previous dossier as it was; a lock keeps two r
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -50,6 +51,7 @@ class Outcome:
     level: str = ""
     fingerprint: str = ""
     notes: list[str] = field(default_factory=list)  # documents not made, and why
+    changes: list[str] = field(default_factory=list)  # verdicts that moved since the previous build
     documents: list[str] = field(default_factory=list)  # keys of the documents made, in dossier order
     warnings: int = 0
 
@@ -88,6 +90,7 @@ def environment_fingerprint(strict: bool = False) -> str:
 def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     """Assess and render one input into `staging/<unit>__<year>/`; never touches the real output."""
     from pipeline.assess import assess_file
+    from pipeline.commands.changes import RECORD, record
     from pipeline.criteria import load_catalogue
     from pipeline.documents import DOCUMENTS
     from pipeline.render import render_all
@@ -105,6 +108,7 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     for spec in made:
         (folder / spec.template).write_bytes(documents[spec.key])
     (folder / SUMMARY).write_text(verdict_table(loaded.model, assessment) + "\n", encoding="utf-8")
+    (folder / RECORD).write_text(json.dumps(record(assessment), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return Outcome(job.key, "built", [f"{p.symbol} {p}" for p in loaded.warnings], staged=str(folder),
                    level=assessment.unit_level.label, fingerprint=job.fingerprint, notes=list(skipped.values()),
                    documents=[d.key for d in made], warnings=len(loaded.warnings))
@@ -232,6 +236,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                 else:
                     o.notes.append("PDF cũ không còn khớp với nội dung mới nên không giữ lại; lập lại khi có LibreOffice "
                                    "hoặc Word để có PDF mới")
+            o.changes = _changes(final, Path(o.staged))
             try:
                 swap_in(Path(o.staged), final, staging / "_old")
             except OSError as exc:
@@ -247,6 +252,16 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
     return results
+
+
+def _changes(old: Path, new: Path) -> list[str]:
+    from pipeline.commands.changes import RECORD, diff
+
+    try:
+        before = json.loads((old / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return diff(before, json.loads((new / RECORD).read_text(encoding="utf-8")))
 
 
 def _carry_pdfs(old: Path, new: Path) -> bool:
@@ -313,6 +328,8 @@ def _report(outcomes: list[Outcome], seconds: float, out, outputs: Path | None =
             out(f"    {p}")
         for note in o.notes:
             out(f"    ℹ {note}")
+        for change in o.changes:
+            out(f"    ↻ {change}")
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in symbols}
     warned = sum(o.warnings for o in outcomes if o.status != "failed")
     tail = f", {warned} cảnh báo" if warned else ""

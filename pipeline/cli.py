@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -24,6 +26,7 @@ from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schema" / "input.schema.json"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
 
 def _out(text: str = "") -> None:
@@ -102,7 +105,19 @@ def cmd_evaluate(args) -> int:
         _err(f"✗ {args.file}: {_counts(exc.problems)}")
         _print_problems(exc.problems)
         return 1
+    if args.json:
+        from pipeline.commands.changes import record
+
+        data = record(assessment)
+        data["warnings"] = [str(p) for p in loaded.warnings]
+        _out(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
     _out(verdict_table(loaded.model, assessment))
+    if args.detail:
+        from pipeline.summary import shortfalls
+
+        _out("")
+        _out(shortfalls(loaded.model, assessment))
     if loaded.warnings:
         _err(f"⚠ {_counts(loaded.warnings)}:")
         _print_problems(loaded.warnings)
@@ -126,13 +141,125 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _target(path: Path) -> tuple[Path, str | None, str | None]:
+    """A file, a unit folder or the inputs folder → (inputs folder, unit, year)."""
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
+        return path.parent.parent, path.parent.name, path.stem
+    if path.is_dir() and any(p.suffix in (".yaml", ".yml") for p in path.iterdir() if p.is_file()) \
+            and not any(p.is_dir() for p in path.iterdir() if not p.name.startswith(".")):
+        return path.parent, path.name, None
+    return path, None, None
+
+
+def _hint(flag: str, make_var: str) -> str:
+    """Name the option the way the run was started: a make variable under make, the CLI flag otherwise."""
+    return make_var if os.environ.get("DVHT_VIA_MAKE") else flag
+
+
 def cmd_dossier(args) -> int:
     from pipeline.build import build_all
 
+    if args.unit is not None and not SLUG.match(args.unit):
+        _out(f"✗ tên đơn vị “{args.unit}” không hợp lệ (chữ thường không dấu, số, “-”)")
+        return 2
+    inputs, unit, year = _target(Path(args.inputs))
+    unit, year = args.unit or unit, args.year or year
+    known = _known_units(inputs)
+    if args.unit and known is not None and args.unit not in known:
+        _err(f"Không có đơn vị “{args.unit}” trong {inputs}; các đơn vị có: {', '.join(known) or '(chưa có)'}")
+        return 1
+    if unit and args.year and known is not None:
+        years = sorted(p.stem for p in (inputs / unit).glob("*.y*ml"))
+        if str(args.year) not in years:
+            _err(f"Đơn vị “{unit}” không có năm {args.year}; các năm có: {', '.join(years) or '(chưa có)'}")
+            return 1
     return build_all(
-        Path(args.inputs), Path(args.outputs), unit=args.unit, year=args.year,
+        inputs, Path(args.outputs), unit=unit, year=year,
         force=args.force, pdf=not args.no_pdf, jobs=args.jobs, progress=not args.quiet, strict=args.strict,
+        out=_out,
     )
+
+
+def _known_units(inputs: Path) -> list[str] | None:
+    if not inputs.is_dir():
+        return None
+    return sorted(p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def cmd_new_unit(args) -> int:
+    from pipeline.commands.new_unit import new_unit, slug_of
+
+    slug = args.slug or slug_of(args.name)
+    if not SLUG.match(slug):
+        _err(f"Tên thư mục “{slug}” không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu “-” (ví dụ tan-my)")
+        return 2
+    try:
+        path = new_unit(Path(args.inputs), args.name, args.year, slug)
+    except FileExistsError as exc:
+        _err(f"Đã có tệp {exc.args[0]}; không ghi đè. Để lập năm sau: dvht new-year {slug} {args.year + 1}")
+        return 1
+    _out(f"✓ Đã tạo {path}")
+    _out(f"  Mở tệp, thay mọi chỗ “CẦN ĐIỀN”, rồi chạy: dvht validate {path}")
+    _out(f"  Danh sách thành viên từ Excel: dvht staff export {path} danh-sach.xlsx → điền → dvht staff import danh-sach.xlsx {path}")
+    return 0
+
+
+def cmd_new_year(args) -> int:
+    from pipeline.commands.new_year import NoEarlierYear, new_year
+
+    try:
+        path, source = new_year(Path(args.inputs), args.unit, args.year)
+    except FileExistsError as exc:
+        _err(f"Đã có tệp {exc.args[0]}; không ghi đè.")
+        return 1
+    except NoEarlierYear:
+        known = _known_units(Path(args.inputs)) or []
+        _err(f"Không có năm nào của đơn vị “{args.unit}” trong {args.inputs}; các đơn vị có: {', '.join(known) or '(chưa có)'}. "
+             "Đơn vị mới: dvht new-unit --name \"Ủy ban nhân dân xã …\" --year …")
+        return 1
+    except InputError as exc:
+        _err(f"✗ Tệp năm trước có lỗi, sửa trước khi chép sang năm mới: {_counts(exc.problems)}")
+        _print_problems(exc.problems)
+        return 1
+    _out(f"✓ Đã tạo {path} từ {source.name}: giữ đơn vị, Tổ, danh sách (họ tên, chức danh) và lời văn;")
+    _out("  xóa và đánh dấu “CẦN ĐIỀN” mọi số liệu của năm. Xem các chỗ cần điền: dvht validate " + str(path))
+    return 0
+
+
+def cmd_staff(args) -> int:
+    from pipeline.commands.staff import export, import_
+    from pipeline.sources.excel import SheetError
+
+    if args.action == "export":
+        target = Path(args.xlsx) if args.xlsx else Path(args.input).with_suffix(".xlsx")
+        n = export(Path(args.input), target)
+        _out(f"✓ Đã ghi {target}: {n} người. Sửa trong Excel rồi nhập lại: dvht staff import {target} {args.input}")
+        return 0
+    try:
+        n = import_(Path(args.xlsx), Path(args.input))
+    except SheetError as exc:
+        _err(f"✗ {args.xlsx}: {len(exc.problems)} lỗi — chưa nhập, tệp {args.input} giữ nguyên")
+        for problem in exc.problems:
+            _err(f"  ✗ {problem}")
+        return 1
+    _out(f"✓ Đã nhập {n} người vào {args.input} (thay danh sách “staff”, giữ nguyên phần còn lại)")
+    return 0
+
+
+def cmd_history(args) -> int:
+    from pipeline.commands.history import collect, table
+
+    folder = Path(args.inputs) / args.unit
+    if not folder.is_dir():
+        known = _known_units(Path(args.inputs)) or []
+        _err(f"Không có đơn vị “{args.unit}”; các đơn vị có: {', '.join(known) or '(chưa có)'}")
+        return 1
+    if args.json:
+        name, years = collect(folder)
+        _out(json.dumps({"unit": name, "years": years}, ensure_ascii=False, indent=1))
+    else:
+        _out(table(folder))
+    return 0
 
 
 def cmd_check_templates(args) -> int:
@@ -150,41 +277,98 @@ def cmd_check_templates(args) -> int:
     return 0
 
 
+EXIT_CODES = """mã thoát: 0 thành công (có thể kèm cảnh báo); 1 dữ liệu hoặc mẫu có lỗi (hoặc cảnh báo khi dùng
+--strict); 2 dùng lệnh sai; 3 lỗi không mong đợi (chạy lại với --debug); 130 dừng bằng Ctrl-C."""
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m pipeline", description="Hồ sơ tự đánh giá “Đơn vị học tập” (Thông tư 24/2023/TT-BGDĐT)")
-    ap.add_argument("--version", action="version", version=__version__)
-    ap.add_argument("--debug", action="store_true", help="hiện traceback khi có lỗi bất ngờ")
-    sub = ap.add_subparsers(dest="command", required=True)
+    from pipeline.argparse_vi import Formatter, Parser, install
 
-    p = sub.add_parser("validate", help="kiểm tra tệp đầu vào (một tệp hoặc cả thư mục)")
-    p.add_argument("target", nargs="?", default="inputs")
+    install()
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="hiện chi tiết kỹ thuật (traceback) khi có lỗi bất ngờ")
+    ap = Parser(prog="dvht", formatter_class=Formatter, parents=[common],
+                description="Hồ sơ tự đánh giá “Đơn vị học tập” (Thông tư 24/2023/TT-BGDĐT): kiểm tra dữ liệu, "
+                            "đánh giá, lập Tờ trình, Mẫu 1, 2, 3, Quyết định, Danh mục minh chứng (Word và PDF).",
+                epilog="ví dụ:\n  dvht dossier                       lập hồ sơ cho mọi tệp trong inputs/\n"
+                       "  dvht validate                      kiểm tra mọi tệp, liệt kê mọi lỗi\n"
+                       "  dvht new-unit --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"
+                       "  dvht new-year quang-phu 2025\n\n" + EXIT_CODES)
+    ap.add_argument("--version", action="version", version=__version__, help="hiện số phiên bản rồi thoát")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="LỆNH", title="các lệnh")
+
+    def command(name: str, help: str, examples: str, func):
+        p = sub.add_parser(name, help=help, description=help, parents=[common], formatter_class=Formatter,
+                           epilog="ví dụ:\n" + examples + "\n\n" + EXIT_CODES)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("validate", "kiểm tra dữ liệu: mọi lỗi và cảnh báo, kèm tệp, dòng, trường",
+                "  dvht validate\n  dvht validate inputs/quang-phu/2024.yaml --strict", cmd_validate)
+    p.add_argument("target", nargs="?", default="inputs", metavar="ĐÍCH", help="một tệp .yaml hoặc thư mục (mặc định: inputs)")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
-    p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("evaluate", help="in bảng kết quả đánh giá của một tệp")
-    p.add_argument("file")
+    p = command("evaluate", "in kết quả đánh giá của một tệp (mức từng chỉ tiêu, tiêu chí, đơn vị)",
+                "  dvht evaluate inputs/quang-phu/2024.yaml\n  dvht evaluate inputs/quang-phu/2024.yaml --chi-tiet\n"
+                "  dvht evaluate inputs/quang-phu/2024.yaml --json", cmd_evaluate)
+    p.add_argument("file", metavar="TỆP", help="tệp dữ liệu .yaml")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
-    p.set_defaults(func=cmd_evaluate)
+    p.add_argument("--chi-tiet", dest="detail", action="store_true", help="liệt kê người chưa đạt từng chỉ tiêu tính theo tỷ lệ")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON cho công cụ khác")
 
-    p = sub.add_parser("dossier", help="lập hồ sơ (Mẫu 1, 2, 3; DOCX và PDF) cho mọi tệp đầu vào")
-    p.add_argument("inputs", nargs="?", default="inputs")
-    p.add_argument("--outputs", default="outputs")
-    p.add_argument("--unit", help="chỉ đơn vị này (tên thư mục trong inputs/)")
-    p.add_argument("--year", type=int, help="chỉ năm này")
+    p = command("dossier", "lập hồ sơ (Word và PDF) cho mọi tệp, một đơn vị hoặc một tệp",
+                "  dvht dossier\n  dvht dossier inputs/quang-phu/2024.yaml\n  dvht dossier inputs/quang-phu\n"
+                "  dvht dossier --unit quang-phu --year 2024 --force", cmd_dossier)
+    p.add_argument("inputs", nargs="?", default="inputs", metavar="ĐÍCH",
+                   help="thư mục inputs, thư mục một đơn vị, hoặc một tệp .yaml (mặc định: inputs)")
+    p.add_argument("--outputs", default="outputs", metavar="THƯ_MỤC", help="nơi ghi hồ sơ (mặc định: outputs)")
+    p.add_argument("--unit", metavar="ĐƠN_VỊ", help="chỉ đơn vị này (tên thư mục trong inputs/)")
+    p.add_argument("--year", type=int, metavar="NĂM", help="chỉ năm này")
     p.add_argument("--force", action="store_true", help="lập lại tất cả, kể cả khi không có gì thay đổi")
-    p.add_argument("--no-pdf", action="store_true", help="chỉ lập tệp Word")
-    p.add_argument("--jobs", type=int, default=None, help="số tiến trình song song (mặc định: số lõi CPU)")
+    p.add_argument("--no-pdf", action="store_true", help="chỉ lập tệp Word, không chuyển PDF")
+    p.add_argument("--jobs", type=int, default=None, metavar="SỐ", help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi: không lập hồ sơ có cảnh báo")
-    p.set_defaults(func=cmd_dossier)
 
-    p = sub.add_parser("schema", help="ghi JSON Schema của dữ liệu đầu vào")
-    p.add_argument("--check", action="store_true", help="chỉ kiểm tra tệp đã commit có khớp không")
-    p.set_defaults(func=cmd_schema)
+    p = command("new-unit", "tạo tệp dữ liệu cho một đơn vị mới (mọi chỗ cần điền được đánh dấu)",
+                "  dvht new-unit --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"
+                "  dvht new-unit tan-my --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025", cmd_new_unit)
+    p.add_argument("slug", nargs="?", metavar="TÊN_THƯ_MỤC", help="tên thư mục (mặc định: lấy từ tên đơn vị, ví dụ tan-my)")
+    p.add_argument("--name", required=True, metavar="TÊN", help="tên đầy đủ, ví dụ “Ủy ban nhân dân xã Tân Mỹ”")
+    p.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm đánh giá")
+    p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
 
-    p = sub.add_parser("check-templates", help="kiểm tra các mẫu .docx trước khi lập hồ sơ")
-    p.add_argument("--templates", default=None)
-    p.set_defaults(func=cmd_check_templates)
+    p = command("new-year", "tạo tệp năm mới từ năm gần nhất: giữ đơn vị, Tổ, danh sách, lời văn; đánh dấu số liệu cần điền",
+                "  dvht new-year quang-phu 2025", cmd_new_year)
+    p.add_argument("unit", metavar="ĐƠN_VỊ", help="tên thư mục của đơn vị trong inputs/")
+    p.add_argument("year", type=int, metavar="NĂM", help="năm mới")
+    p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
+
+    p = command("staff", "danh sách thành viên với Excel: xuất ra (export) hoặc nhập vào (import)",
+                "  dvht staff export inputs/quang-phu/2024.yaml danh-sach.xlsx\n"
+                "  dvht staff import danh-sach.xlsx inputs/quang-phu/2024.yaml", cmd_staff)
+    staff = p.add_subparsers(dest="action", required=True, metavar="VIỆC", title="việc")
+    e = staff.add_parser("export", help="ghi danh sách ra tệp Excel", description="ghi danh sách ra tệp Excel", parents=[common])
+    e.add_argument("input", metavar="TỆP_YAML", help="tệp dữ liệu .yaml")
+    e.add_argument("xlsx", nargs="?", metavar="TỆP_EXCEL", help="tệp .xlsx (mặc định: cạnh tệp .yaml)")
+    i = staff.add_parser("import", help="thay danh sách trong tệp .yaml bằng danh sách trong Excel",
+                         description="thay danh sách trong tệp .yaml bằng danh sách trong Excel", parents=[common])
+    i.add_argument("xlsx", metavar="TỆP_EXCEL", help="tệp .xlsx")
+    i.add_argument("input", metavar="TỆP_YAML", help="tệp dữ liệu .yaml")
+
+    p = command("history", "số liệu và mức đạt của một đơn vị qua các năm, cạnh nhau, kèm xu hướng",
+                "  dvht history quang-phu\n  dvht history quang-phu --json", cmd_history)
+    p.add_argument("unit", metavar="ĐƠN_VỊ", help="tên thư mục của đơn vị trong inputs/")
+    p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    p = command("schema", "ghi (hoặc kiểm tra) JSON Schema của dữ liệu đầu vào", "  dvht schema --check", cmd_schema)
+    p.add_argument("--check", action="store_true", help="chỉ kiểm tra tệp đã lưu có khớp không")
+
+    p = command("check-templates", "kiểm tra các mẫu .docx trước khi lập hồ sơ",
+                "  dvht check-templates\n  dvht check-templates --templates mau-cua-tinh/", cmd_check_templates)
+    p.add_argument("--templates", default=None, metavar="THƯ_MỤC", help="thư mục mẫu cần kiểm tra (mặc định: templates/)")
     return ap
 
 
@@ -195,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     args = parser().parse_args(argv)
+    args.debug = getattr(args, "debug", False)
     try:
         return args.func(args)
     except InputError as exc:
@@ -203,6 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("Đã dừng (Ctrl-C). Hồ sơ đã lập trước đó không bị thay đổi.")
         return 130
+    except OSError as exc:  # the file system said no: in Vietnamese, with what to do
+        from pipeline.oserrors import explain
+
+        if args.debug:
+            traceback.print_exc()
+        _err(f"✗ {explain(exc)}")
+        return 1
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if args.debug:
             traceback.print_exc()

@@ -121,21 +121,29 @@ class Assessment:
         return tuple(i for i in self.indicators if not i.applicable)
 
 
+def _holds(src, person) -> bool:
+    """Whether a roster fact holds for one person: a yes, or a title at least as high as `at_least`."""
+    if src.at_least is not None:
+        return rank(src.scale, getattr(person, src.field)) >= rank(src.scale, src.at_least)
+    return getattr(person, src.field) is True
+
+
 def fact_counts(model: DossierInput, catalogue: Catalogue) -> tuple[dict[str, int], int]:
     """Count, for every fact the catalogue defines, the staff members it holds for; and the total."""
     if model.staff_counts is not None:
         data = model.staff_counts.model_dump()
         return {name: data[name] for name in catalogue.facts if name in data}, model.staff_counts.total
     staff = model.staff or []
-    counts = {}
-    for name, fact in catalogue.facts.items():
-        src = fact.roster
-        if src.at_least is not None:
-            floor = rank(src.scale, src.at_least)
-            counts[name] = sum(1 for s in staff if rank(src.scale, getattr(s, src.field)) >= floor)
-        else:
-            counts[name] = sum(1 for s in staff if getattr(s, src.field) is True)
+    counts = {name: sum(1 for s in staff if _holds(fact.roster, s)) for name, fact in catalogue.facts.items()}
     return counts, len(staff)
+
+
+def unmet(model: DossierInput, catalogue: Catalogue) -> dict[str, list[int]]:
+    """For every fact, the roster positions (from 0) of the people it does not hold for — the reviewer's first
+    question; empty lists when the input gives counts only."""
+    staff = model.staff or []
+    out = {name: [i for i, s in enumerate(staff) if not _holds(fact.roster, s)] for name, fact in catalogue.facts.items()}
+    return out
 
 
 def reaches(count: int, total: int, min_percent: Fraction) -> bool:

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Path_, Problem, field_path
 from pipeline.sources import MAX_BYTES, SourceError, read_bytes
+from pipeline.vocab import choices
 from pipeline.textnorm import clean_text
 
 MAX_NODES = 100_000  # after alias expansion; a real input has a few thousand
@@ -58,6 +59,7 @@ class Int(int):
         return (Int, (self.source,))
 
 
+FILL = "CẦN ĐIỀN"  # what `new-unit` and `new-year` write where the officer must supply a value
 _INT = re.compile(r"[-+]?[0-9]+")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -237,6 +239,9 @@ class _Builder:
             self.problem(node, path, f"ngày “{clean_text(node.value)}” không hợp lệ: ngày này không tồn tại")
             return None
         if isinstance(value, str):
+            if value.strip() == FILL:
+                self.problem(node, path, f"cần điền{_meaning(path)}")
+                return None
             # a `|` or `>` block's content starts on the line after its indicator
             self.text_lines[path] = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
             return clean_text(value)
@@ -285,6 +290,38 @@ class _Builder:
                     "(thường do chép từ Word hoặc trang web); xóa ký tự đó và gõ lại bằng dấu cách thường")))
                 return shown
         return raw.strip()
+
+
+def _meaning(path: Path_) -> str:
+    """“: Ngày ký Tờ trình …” — the model's description of the field at `path`, if it has one."""
+    from pydantic import BaseModel
+
+    model, info = DossierInput, None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", {}) if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        if part not in fields:
+            if model is not None and isinstance(model, type) and issubclass(model, BaseModel):
+                return ""
+            continue  # a dict's key (an indicator code)
+        info = fields[part]
+        model = _inner_model(info.annotation)
+    return f": {info.description}" if info is not None and info.description else ""
+
+
+def _inner_model(annotation):
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+        stack.extend(get_args(t))
+    return None
 
 
 class _TooLarge(Exception):
@@ -343,12 +380,12 @@ def _translate(loaded: Loaded, err: dict) -> Problem:
         "int_parsing": _integer_hint(given, shown),
         "int_type": _integer_hint(given, shown),
         "int_from_float": f"phải là số nguyên, không phải {shown}",
-        "bool_parsing": f"phải là true (có) hoặc false (không), không phải {shown}",
-        "bool_type": f"phải là true (có) hoặc false (không), không phải {shown}",
+        "bool_parsing": f"phải là có hoặc không (hoặc true/false), không phải {shown}",
+        "bool_type": f"phải là có hoặc không (hoặc true/false), không phải {shown}",
         "string_type": f"phải là văn bản, không phải {shown}",
         "string_too_short": "không được để trống",
         "string_pattern_mismatch": f"{shown} không hợp lệ: chỉ dùng chữ thường không dấu, số, “-” hoặc “_”",
-        "literal_error": f"{shown} không hợp lệ; chọn một trong: {ctx.get('expected', '')}",
+        "literal_error": f"{shown} không hợp lệ; chọn {choices(_QUOTED.findall(str(ctx.get('expected', ''))))}",
         "greater_than_equal": f"phải ≥ {ctx.get('ge')}, không phải {shown}",
         "less_than_equal": f"phải ≤ {ctx.get('le')}, không phải {shown}",
         "too_short": "danh sách không được để trống",
@@ -363,6 +400,9 @@ def _translate(loaded: Loaded, err: dict) -> Problem:
     }
     message = messages.get(kind, f"giá trị {shown} không hợp lệ ({err['msg']})")
     return loaded.problem(loc, message)
+
+
+_QUOTED = re.compile(r"'([^']*)'")
 
 
 def _integer_hint(given: Any, shown: str) -> str:

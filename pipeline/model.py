@@ -13,7 +13,19 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, model_validator
 
-from pipeline.vocab import CollectiveTitle, IndividualTitle, LevelCode, Role
+from pipeline.vocab import (
+    COLLECTIVE_TITLES,
+    INDIVIDUAL_TITLES,
+    LEVEL_CODES,
+    LEVEL_LABELS,
+    ROLE_LABELS,
+    CollectiveTitle,
+    IndividualTitle,
+    LevelCode,
+    Role,
+    by_label,
+    yes_no,
+)
 
 _DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 
@@ -54,6 +66,12 @@ OptText = Annotated[str, BeforeValidator(_as_typed), StringConstraints(strip_whi
 Line = Annotated[str, BeforeValidator(_one_line), StringConstraints(min_length=1)]
 OptLine = Annotated[str, BeforeValidator(_one_line)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+# the officer's words: có/không/x/đạt…, and Vietnamese labels for roles, titles and levels
+YesNo = Annotated[bool, BeforeValidator(yes_no)]
+RoleIn = Annotated[Role, BeforeValidator(by_label(ROLE_LABELS))]
+IndividualTitleIn = Annotated[IndividualTitle, BeforeValidator(by_label(INDIVIDUAL_TITLES))]
+CollectiveTitleIn = Annotated[CollectiveTitle, BeforeValidator(by_label(COLLECTIVE_TITLES))]
+LevelIn = Annotated[LevelCode, BeforeValidator(by_label({LEVEL_CODES[lv]: label for lv, label in LEVEL_LABELS.items()}))]
 # strict: a count is an integer as typed — never "3.000" read as 3, never true read as 1
 Count = Annotated[int, Strict(), Field(ge=0)]
 
@@ -111,7 +129,7 @@ class Member(_Strict):
     id: Line = Field(description="Mã ngắn, chữ thường không dấu, dùng để ghi người đánh giá")
     name: Line
     position: Line = Field(description="Chức danh, chức vụ, đơn vị công tác")
-    role: Role = Field(description="leader (Tổ trưởng) | secretary (Thư ký) | member (Thành viên)")
+    role: RoleIn = Field(description="leader (Tổ trưởng) | secretary (Thư ký) | member (Thành viên)")
 
 
 class Team(_Strict):
@@ -122,13 +140,13 @@ class Team(_Strict):
 class StaffMember(_Strict):
     name: Line
     position: OptLine = ""
-    discipline: bool = Field(description="Tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác, chia sẻ")
-    training_completed: bool = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định")
-    digital_training: bool = Field(description="Được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số")
-    language_certificate: bool = Field(description="Có chứng nhận hoặc chứng chỉ ngoại ngữ")
-    language_meets_job: bool = Field(description="Trình độ ngoại ngữ đáp ứng yêu cầu công việc, vị trí việc làm")
-    emulation_title: IndividualTitle = Field(description="Danh hiệu thi đua cá nhân cao nhất trong năm")
-    learning_citizen: bool = Field(description="Đạt danh hiệu “Công dân học tập”")
+    discipline: YesNo = Field(description="Tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác, chia sẻ")
+    training_completed: YesNo = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định")
+    digital_training: YesNo = Field(description="Được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số")
+    language_certificate: YesNo = Field(description="Có chứng nhận hoặc chứng chỉ ngoại ngữ")
+    language_meets_job: YesNo = Field(description="Trình độ ngoại ngữ đáp ứng yêu cầu công việc, vị trí việc làm")
+    emulation_title: IndividualTitleIn = Field(description="Danh hiệu thi đua cá nhân cao nhất trong năm")
+    learning_citizen: YesNo = Field(description="Đạt danh hiệu “Công dân học tập”")
 
 
 class StaffCounts(_Strict):
@@ -151,8 +169,8 @@ class Evidence(_Strict):
 
 class IndicatorInput(_Strict):
     assessors: list[Line] = Field(description="Hai người đánh giá (mã trong team.members)")
-    met: bool | None = Field(None, description="Chỉ tiêu định tính: đạt (true) hay không (false)")
-    declared_level: LevelCode | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
+    met: YesNo | None = Field(None, description="Chỉ tiêu định tính: đạt (true) hay không (false)")
+    declared_level: LevelIn | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
     description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
     evidence: list[Evidence] = Field(default_factory=list)
     strengths: Text
@@ -183,6 +201,14 @@ class Report(_Strict):
     signer: Signer | None = Field(None, description="Người ký báo cáo, nếu khác người ký chung (signer)")
 
 
+class PastRecognition(_Strict):
+    """An earlier recognition of the unit (kept three years; level 2 asked at least a year after level 1)."""
+
+    decision: Line = Field(description="Số quyết định công nhận, ví dụ “1234/QĐ-UBND”")
+    date: Date = Field(description="Ngày quyết định công nhận")
+    level: LevelIn = Field(description="Mức được công nhận: muc-1 hoặc muc-2")
+
+
 class Request(_Strict):
     """The Tờ trình đề nghị công nhận."""
 
@@ -200,7 +226,7 @@ class DossierInput(_Strict):
     team: Team
     staff: list[StaffMember] | None = Field(None, description="Danh sách thành viên (hoặc dùng staff_counts)")
     staff_counts: StaffCounts | None = Field(None, description="Số liệu tổng hợp thay cho danh sách")
-    collective_title: CollectiveTitle = Field(description="Danh hiệu thi đua tập thể của đơn vị trong năm")
+    collective_title: CollectiveTitleIn = Field(description="Danh hiệu thi đua tập thể của đơn vị trong năm")
     indicators: dict[str, IndicatorInput]
     criteria: dict[str, CriterionConclusion] = Field(description="Kết luận từng tiêu chí, khóa “1”, “2”, “3”")
     report: Report
@@ -208,6 +234,7 @@ class DossierInput(_Strict):
     signer: Signer = Field(description="Người đứng đầu ký các văn bản mang số, dấu của đơn vị (Tờ trình, Báo cáo, Quyết định)")
     recognition: Recognition = Field(default_factory=Recognition, description="Cơ quan nhận hồ sơ và người công nhận (do tỉnh quy định)")
     archive: Line = Field("VT", description="Dòng “Lưu: …” cuối Nơi nhận, ví dụ “VT, VHXH”")
+    recognitions: list[PastRecognition] = Field(default_factory=list, description="Các lần được công nhận trước")
 
 
 def json_schema() -> dict:

@@ -70,6 +70,42 @@ LEVEL_BY_CODE = {code: level for level, code in LEVEL_CODES.items()}
 LevelCode = Literal["khong-dat", "muc-1", "muc-2"]
 NOT_APPLICABLE_LABEL = "Không áp dụng"
 
+# Yes/no as an officer writes it (Excel cells, Notepad), besides true/false.
+YES_WORDS = {"có", "x", "đạt", "true", "đúng"}
+NO_WORDS = {"không", "chưa đạt", "chưa", "false", "sai"}
+
+
+def yes_no(value):
+    """có/không/x/đạt/chưa đạt (any case) → True/False; anything else is left for the model to refuse."""
+    if isinstance(value, str):
+        word = " ".join(value.split()).casefold()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    return value
+
+
+def by_label(labels: dict[str, str]):
+    """A before-validator: a code, or its Vietnamese label in any case (“Thư ký”, “lao động tiên tiến”) → the code."""
+    lookup = {label.casefold(): code for code, label in labels.items()}
+
+    def convert(value):
+        if isinstance(value, str):
+            return lookup.get(" ".join(value.split()).casefold(), value)
+        return value
+
+    return convert
+
+
+def choices(codes) -> str:
+    """“Tổ trưởng (leader), Thư ký (secretary) hoặc Thành viên (member)”."""
+    shown = [f"{ALL_LABELS[c]} ({c})" if c in ALL_LABELS else c for c in codes]
+    if len(shown) < 2:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " hoặc " + shown[-1]
+
+
 # Abbreviations the documents may use; only those that actually occur in a report are listed.
 BUILTIN_ABBREVIATIONS = {
     "BB": "Biên bản",
@@ -87,3 +123,6 @@ BUILTIN_ABBREVIATIONS = {
     "TT": "Thông tư",
     "UBND": "Ủy ban nhân dân",
 }
+
+
+ALL_LABELS = {**INDIVIDUAL_TITLES, **COLLECTIVE_TITLES, **ROLE_LABELS, **{LEVEL_CODES[lv]: LEVEL_LABELS[lv] for lv in Level}}

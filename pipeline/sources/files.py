@@ -1,4 +1,4 @@
-"""Input source: which files under `inputs/` are unit-years, and reading one safely.
+"""Input files: which files under `inputs/` are unit-years, and reading one safely.
 
 Every file that looks like an input gets an answer: a job, a refusal with its reason (a folder
 named 2024.yaml, a FIFO or device, a link that is broken or leaves the inputs folder, a file over

@@ -1,0 +1,285 @@
+"""Writing an input file: every field in order, with the example's Vietnamese comments, each value
+either given or the marker `CẦN ĐIỀN` that `validate` lists with its line. Shared by `new-unit`
+(everything to fill but the unit's name) and `new-year` (last year's file, the yearly facts cleared).
+
+The text is written here, not dumped by a YAML library, so that comments sit where the officer
+needs them and values are quoted only when YAML would otherwise change them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.criteria import Catalogue, PercentageRule, QualitativeRule
+from pipeline.load import FILL
+
+HEADER = """\
+# yaml-language-server: $schema=../../schema/input.schema.json
+#
+# HỒ SƠ TỰ ĐÁNH GIÁ “ĐƠN VỊ HỌC TẬP” — DỮ LIỆU ĐẦU VÀO ({origin})
+# Mỗi chỗ ghi “CẦN ĐIỀN” phải thay bằng thông tin thật; “dvht validate” liệt kê từng chỗ với số dòng.
+# Cách ghi:
+#   - Mỗi dòng “tên_trường: giá trị”; thụt lề bằng DẤU CÁCH (không dùng phím Tab).
+#   - Ngày ghi dd/mm/yyyy (ví dụ 05/02/2025). Có/không ghi: có, không (hoặc true, false, x).
+#   - Văn bản nhiều dòng: viết “|” rồi xuống dòng, thụt vào; mỗi dòng thành một đoạn.
+#   - Số liệu trong lời văn: dùng chỗ điền số liệu, ví dụ {{so_thanh_vien}}, {{2.3.phan_so}}, {{2.3.ty_le}},
+#     {{nam}} — máy in số tính từ dữ liệu (xem README, mục “Figures in the prose”).
+"""
+
+_PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|:\s|\s#|:$|^\s|\s$""")
+_LOOKS_TYPED = re.compile(r"^([-+]?\d+([.,:]\d+)*|true|false|yes|no|on|off|null|~|[-+]?\.\d+|0[xob].*)$", re.IGNORECASE)
+
+
+def scalar(value, yes_no: tuple[str, str] = ("có", "không")) -> str:
+    """One value as YAML text, quoted only when a plain scalar would read differently."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return yes_no[0] if value else yes_no[1]
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    if text == FILL:
+        return FILL
+    if text == "" or _PLAIN_UNSAFE.search(text) or _LOOKS_TYPED.match(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+class Writer:
+    def __init__(self, yes_no: tuple[str, str] = ("có", "không")):
+        self.lines: list[str] = []
+        self.yes_no = yes_no  # how this file writes booleans (an import keeps the file's own style)
+
+    def comment(self, text: str, indent: int = 0) -> None:
+        for line in text.splitlines():
+            self.lines.append(" " * indent + ("# " + line if line else "#"))
+
+    def blank(self) -> None:
+        self.lines.append("")
+
+    def field(self, key: str, value, indent: int = 0, note: str = "", dash: bool = False) -> None:
+        """`key: value  # note`; multi-line text as a `|` block."""
+        pad = " " * indent + ("- " if dash else "")
+        inner = " " * (indent + (2 if dash else 0) + 2)
+        if isinstance(value, str) and "\n" in value.strip():
+            self.lines.append(f"{pad}{key}: |" + (f"  # {note}" if note else ""))
+            self.lines.extend(inner + line if line.strip() else "" for line in value.strip("\n").split("\n"))
+            return
+        line = f"{pad}{key}: {scalar(value, self.yes_no)}".rstrip()
+        self.lines.append(f"{line:<44} # {note}" if note else line)
+
+    def key(self, key: str, indent: int = 0, note: str = "", dash: bool = False) -> None:
+        pad = " " * indent + ("- " if dash else "")
+        line = f"{pad}{key}:"
+        self.lines.append(f"{line:<44} # {note}" if note else line)
+
+    def items(self, key: str, values: list, indent: int = 0, note: str = "") -> None:
+        """A list of single values, one per line (or `[]`)."""
+        if not values:
+            self.field(key, None, indent, note)
+            self.lines[-1] = self.lines[-1].replace(f"{key}:", f"{key}: []", 1)
+            return
+        self.key(key, indent, note)
+        self.lines.extend(f"{' ' * (indent + 2)}- {scalar(v)}" for v in values)
+
+    def text(self) -> str:
+        return "\n".join(self.lines).rstrip() + "\n"
+
+
+def write(d: dict, catalogue: Catalogue, origin: str) -> str:
+    """The whole input file for the values `d` (shaped like the input; FILL where the officer must supply)."""
+    w = Writer()
+    w.lines.extend(HEADER.format(origin=origin).rstrip("\n").split("\n"))
+    w.blank()
+    w.comment("Bộ tiêu chí áp dụng: tt24-2023 = Thông tư số 24/2023/TT-BGDĐT.")
+    w.field("regulation", d.get("regulation", "tt24-2023"))
+    w.blank()
+    w.comment("Năm đánh giá (số liệu tính từ 01/01 đến 31/12 của năm này). Phải trùng tên tệp.")
+    w.field("year", d["year"])
+    w.blank()
+
+    u = d["unit"]
+    w.comment("Thông tin đơn vị")
+    w.key("unit")
+    w.field("name", u["name"], 2, "tên đầy đủ")
+    w.field("short_name", u["short_name"], 2, "tên viết gọn, in ở dòng “Đơn vị:”")
+    w.field("kind", u.get("kind", "ubnd-xa"), 2, "loại đơn vị: ubnd-xa (Ủy ban nhân dân cấp xã)")
+    w.field("parent_agency", u["parent_agency"], 2, "cơ quan chủ quản (in hoa ở đầu văn bản)")
+    w.field("place", u["place"], 2, "địa danh ghi trước ngày tháng")
+    w.field("collective_name", u.get("collective_name", "Ủy ban nhân dân"), 2, "in ở dòng “TM. ỦY BAN NHÂN DÂN”")
+    w.blank()
+
+    s = d["signer"]
+    w.comment("Người ký các văn bản mang số, dấu của UBND xã (Tờ trình, Báo cáo; cả Quyết định nếu không ghi riêng).\n"
+              "Cấp phó ký thay: on_behalf_of: Chủ tịch → “TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH”.")
+    _signer(w, s, 0, "signer")
+    w.blank()
+
+    r = d["recognition"]
+    w.comment("Nơi nhận hồ sơ và người công nhận: từ 01/07/2025 không còn cấp huyện, ghi theo quy định của tỉnh.")
+    w.key("recognition")
+    w.field("scope", r["scope"], 2, "in trong “Đơn vị học tập …”, ví dụ “cấp xã”")
+    w.field("receiver", r["receiver"], 2, "dòng “Kính gửi” của Tờ trình")
+    w.field("authority", r["authority"], 2, "người công nhận, nêu trong lời đề nghị")
+    w.field("archive", d.get("archive", "VT"), 0, "dòng cuối Nơi nhận: “- Lưu: VT, ….”")
+    w.blank()
+    _recognitions(w, d.get("recognitions") or [])
+
+    t = d["team"]
+    w.comment("Tổ tự đánh giá: số người là số lẻ; đúng một Tổ trưởng (leader, lãnh đạo UBND xã), một Thư ký (secretary);\n"
+              "còn lại là Thành viên (member). Vai trò ghi mã hoặc tên: Tổ trưởng, Thư ký, Thành viên.")
+    w.key("team")
+    dec = t["decision"]
+    w.key("decision", 2, "quyết định thành lập Tổ tự đánh giá")
+    w.field("number", dec["number"], 4, "số quyết định, ví dụ 68/QĐ-UBND")
+    w.field("date", dec["date"], 4, "ngày ký, trong năm đánh giá")
+    w.items("grounds", dec.get("grounds", []), 4, "căn cứ thêm (luật và Thông tư 24 đã có sẵn)")
+    w.field("proposer", dec.get("proposer", "công chức Văn hóa – xã hội"), 4, "“Theo đề nghị của …”")
+    if dec.get("executors"):
+        w.field("executors", dec["executors"], 4, "Điều 3: người thi hành")
+    w.items("recipients", dec.get("recipients", []), 4, "Nơi nhận (ngoài “Như Điều 3” và “Lưu”)")
+    if dec.get("signer"):
+        _signer(w, dec["signer"], 4, "signer")
+    w.key("members", 2)
+    for m in t["members"]:
+        w.field("id", m["id"], 4, "mã ngắn không dấu, dùng để ghi người đánh giá", dash=True)
+        w.field("name", m["name"], 6)
+        w.field("position", m["position"], 6)
+        w.field("role", m["role"], 6)
+    w.blank()
+
+    _staff(w, d)
+    w.comment("Danh hiệu thi đua tập thể của UBND xã trong năm (chỉ tiêu 3.3): khong | tap-the-lao-dong-tien-tien |\n"
+              "tap-the-lao-dong-xuat-sac | co-thi-dua (hoặc tên: “Tập thể lao động tiên tiến”…)")
+    w.field("collective_title", d["collective_title"])
+    w.blank()
+
+    _indicators(w, d, catalogue)
+    w.comment("Kết luận từng tiêu chí (mục “5. Kết luận về Tiêu chí N” của Mẫu 3).")
+    w.key("criteria")
+    for key, c in d["criteria"].items():
+        w.key(f'"{key}"', 2)
+        w.field("strengths", c["strengths"], 4, "điểm mạnh nổi bật")
+        w.field("weaknesses", c["weaknesses"], 4, "những điểm yếu cơ bản")
+    w.blank()
+
+    rep = d["report"]
+    w.comment("Báo cáo tự đánh giá (Mẫu 3): ký sau 31/12 của năm đánh giá, trước Tờ trình.")
+    w.key("report")
+    w.field("number", rep.get("number", ""), 2, "số báo cáo (để trống nếu chưa lấy số)")
+    w.field("date", rep["date"], 2, "ngày ký báo cáo")
+    for key, note in (("sheets_date", "(không bắt buộc) ngày ký các phiếu Mẫu 1"), ("summary_date", "(không bắt buộc) ngày ký Mẫu 2")):
+        if rep.get(key):
+            w.field(key, rep[key], 2, note)
+    for key, note in (("general_situation", "A.1. Tình hình chung của đơn vị"), ("purpose", "A.2. Mục đích tự đánh giá"),
+                      ("process_summary", "A.3. Tóm tắt quá trình"), ("other_conclusions", "C. Các kết luận khác (nếu có)")):
+        w.field(key, rep.get(key, ""), 2, note)
+    w.key("abbreviations", 2, "chữ viết tắt dùng thêm (ngoài danh sách có sẵn)")
+    if rep.get("abbreviations"):
+        for ab in rep["abbreviations"]:
+            w.field("short", ab["short"], 4, dash=True)
+            w.field("full", ab["full"], 6)
+    else:
+        w.lines[-1] = w.lines[-1].replace("abbreviations:", "abbreviations: []", 1)
+    w.items("recipients", rep.get("recipients", []), 2, "Nơi nhận báo cáo (ngoài “Lưu”)")
+    w.blank()
+
+    req = d["request"]
+    w.comment("Tờ trình đề nghị công nhận (gửi kèm Mẫu 3 và Mẫu 2), trước ngày 15/01 năm sau năm đánh giá.")
+    w.key("request")
+    w.field("number", req.get("number", ""), 2, "số Tờ trình (để trống nếu chưa lấy số)")
+    w.field("date", req["date"], 2, "ngày ký: không trước ngày báo cáo")
+    w.items("grounds", req.get("grounds", []), 2, "căn cứ thêm (Thông tư 24 đã có sẵn)")
+    w.items("recipients", req.get("recipients", []), 2, "Nơi nhận (ngoài “Như trên” và “Lưu”)")
+    return w.text()
+
+
+def _signer(w: Writer, s: dict, indent: int, key: str) -> None:
+    w.key(key, indent)
+    w.field("name", s["name"], indent + 2, "họ và tên người ký")
+    w.field("title", s["title"], indent + 2, "chức vụ, ví dụ Chủ tịch, Phó Chủ tịch")
+    w.field("on_behalf_of", s.get("on_behalf_of", ""), indent + 2, "ký thay (KT.) ai; để trống nếu tự ký")
+
+
+def _recognitions(w: Writer, past: list[dict]) -> None:
+    w.comment("Các lần được công nhận trước (không bắt buộc): số quyết định, ngày, mức. Công nhận có giá trị 3 năm;\n"
+              "được đề nghị Mức độ 2 sau ít nhất 1 năm kể từ khi được công nhận Mức độ 1.")
+    if not past:
+        w.lines.append("recognitions: []")
+    else:
+        w.key("recognitions")
+        for r in past:
+            w.field("decision", r["decision"], 2, dash=True)
+            w.field("date", r["date"], 4)
+            w.field("level", r["level"], 4)
+    w.blank()
+
+
+STAFF_FACTS = ("discipline", "training_completed", "digital_training", "language_certificate", "language_meets_job",
+               "emulation_title", "learning_citizen")
+
+
+def _staff(w: Writer, d: dict) -> None:
+    w.comment("Danh sách thành viên trong đơn vị (cán bộ, công chức, người hoạt động không chuyên trách): mẫu số của mọi\n"
+              "chỉ tiêu “Tối thiểu …% thành viên”. Có thể nhập từ Excel: dvht staff import <tệp.xlsx> <tệp này>.\n"
+              "  discipline            tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác (2.1)\n"
+              "  training_completed    hoàn thành các chương trình học tập, bồi dưỡng (2.2)\n"
+              "  digital_training      được đào tạo, tham gia chuyển đổi số (2.3)\n"
+              "  language_certificate  có chứng nhận, chứng chỉ ngoại ngữ (2.4, mức 1)\n"
+              "  language_meets_job    trình độ ngoại ngữ đáp ứng vị trí việc làm (2.4, mức 2)\n"
+              "  emulation_title       danh hiệu thi đua cá nhân (2.5): khong | hoan-thanh-nhiem-vu | lao-dong-tien-tien |\n"
+              "                        chien-si-thi-dua-co-so | … (hoặc tên: “Lao động tiên tiến”…)\n"
+              "  learning_citizen      đạt “Công dân học tập” (3.1)")
+    if d.get("staff_counts"):
+        w.key("staff_counts")
+        for key, value in d["staff_counts"].items():
+            w.field(key, value, 2)
+        w.blank()
+        return
+    w.key("staff")
+    for person in d["staff"]:
+        w.field("name", person["name"], 2, dash=True)
+        w.field("position", person.get("position", ""), 4)
+        for fact in STAFF_FACTS:
+            w.field(fact, person[fact], 4)
+    w.blank()
+
+
+def _indicators(w: Writer, d: dict, catalogue: Catalogue) -> None:
+    w.comment("Các chỉ tiêu (Mẫu 1). Mỗi chỉ tiêu: assessors hai người đánh giá (mã trong team.members); met (chỉ tiêu\n"
+              "định tính): có/không; description, evidence (title, number, date, issuer), strengths, weaknesses.\n"
+              "Mức đạt do máy tính từ số liệu; declared_level (không bắt buộc) được đối chiếu.")
+    w.key("indicators")
+    kind = d["unit"].get("kind", "ubnd-xa")
+    for crit in catalogue.criteria:
+        for spec in crit.indicators:
+            code = f"{crit.number}.{spec.number}"
+            if not spec.applies(kind):
+                continue
+            ind = d["indicators"][code]
+            w.blank()
+            w.comment(f"{code}: {spec.text.at(1)}", 2)
+            w.key(f'"{code}"', 2)
+            w.lines.append(f"    assessors: [{', '.join(scalar(a) for a in ind['assessors'])}]")
+            if isinstance(spec.rule, QualitativeRule):
+                w.field("met", ind.get("met", FILL), 4, "có (đạt) / không (không đạt)")
+            if ind.get("declared_level") is not None:
+                w.field("declared_level", ind["declared_level"], 4, "khong-dat | muc-1 | muc-2")
+            note = "dùng {" + code + ".phan_so}, {" + code + ".ty_le} cho số liệu" if isinstance(spec.rule, PercentageRule) else ""
+            w.field("description", ind["description"], 4, note or "1. Mô tả hiện trạng")
+            if ind.get("evidence"):
+                w.key("evidence", 4)
+                for ev in ind["evidence"]:
+                    w.field("title", ev["title"], 6, dash=True)
+                    w.field("number", ev.get("number", ""), 8)
+                    w.field("date", ev.get("date"), 8)
+                    w.field("issuer", ev.get("issuer", ""), 8)
+            else:
+                w.lines.append("    evidence: []")
+            w.field("strengths", ind["strengths"], 4, "2. Điểm mạnh")
+            w.field("weaknesses", ind["weaknesses"], 4, "3. Tồn tại")
+    w.blank()
