@@ -1,44 +1,62 @@
-# Two commands do everything on a fresh machine:
-#   make dossier   — create .venv, install, build every dossier under inputs/
-#   make test      — the same set-up, then the test suite
+# macOS and Linux. On Windows, double-click lap-ho-so.cmd (see README).
+#   make dossier   — create .venv, install the runtime, build every dossier under inputs/
+#   make test      — the same set-up plus the test tools, then the test suite
 # Narrow a build: make dossier UNIT=quang-phu YEAR=2024 ; rebuild all: make dossier FORCE=1 ;
-# warnings as errors: make dossier STRICT=1
+# warnings as errors: make dossier STRICT=1 ; Word only: make dossier NOPDF=1
+# The yearly commands: make new-unit NAME="Ủy ban nhân dân xã Tân Mỹ" YEAR=2025 [SLUG=tan-my]
+#                      make new-year UNIT=quang-phu YEAR=2025 ; make history UNIT=quang-phu
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+TEST_STAMP    := $(VENV)/.test-stamp
+export DVHT_VIA_MAKE := 1
 
 DOSSIER_ARGS := $(if $(UNIT),--unit $(UNIT)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force) $(if $(NOPDF),--no-pdf) $(if $(STRICT),--strict)
 
-.PHONY: dossier test validate bench schema templates check-templates clean
+.PHONY: dossier test validate bench schema templates check-templates new-unit new-year history clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+$(RUNTIME_STAMP): pyproject.toml
+	@echo "== Cài đặt (lần đầu mất khoảng một phút): tạo $(VENV) và cài các thư viện cần để lập hồ sơ"
+	@$(PYTHON) -m venv $(VENV) || { echo "✗ Không tạo được $(VENV): cần Python 3.11 trở lên (python3 -m venv)"; exit 1; }
+	@$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e . || { echo "✗ Cài đặt thất bại (xem dòng trên)"; exit 1; }
+	@touch $(RUNTIME_STAMP)
 
-dossier: $(STAMP)
-	$(BIN)/python -m pipeline dossier inputs $(DOSSIER_ARGS)
+$(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
+	@echo "== Cài công cụ kiểm thử (pytest, hypothesis)"
+	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
+	@touch $(TEST_STAMP)
 
-validate: $(STAMP)
-	$(BIN)/python -m pipeline validate inputs $(if $(STRICT),--strict)
+dossier: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline dossier inputs $(DOSSIER_ARGS)
 
-test: $(STAMP)
+validate: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline validate inputs $(if $(STRICT),--strict)
+
+new-unit: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline new-unit $(SLUG) --name "$(NAME)" --year $(YEAR)
+
+new-year: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline new-year $(UNIT) $(YEAR)
+
+history: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline history $(UNIT)
+
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(RUNTIME_STAMP)
 	$(BIN)/python -m pipeline.bench $(if $(N),--n $(N))
 
-schema: $(STAMP)
+schema: $(RUNTIME_STAMP)
 	$(BIN)/python -m pipeline schema
 
-templates: $(STAMP)
+templates: $(RUNTIME_STAMP)
 	$(BIN)/python tools/make_templates.py
 
-check-templates: $(STAMP)
-	$(BIN)/python -m pipeline check-templates
+check-templates: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline check-templates
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/.manifest.json .pytest_cache

@@ -199,7 +199,7 @@ def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: 
 
 def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pdf: bool, jobs: int | None, progress: bool,
                   out, strict: bool = False) -> list[Outcome]:
-    from pipeline.convert import HOW_TO_GET_PDF, ConversionError, converter_name
+    from pipeline.convert import ConversionError, converter_name, how_to_get_pdf
     from pipeline.oserrors import explain
 
     want_pdf = pdf and converter_name() is not None
@@ -214,7 +214,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         return results + [Outcome(j.key, "failed", ["mẫu văn bản hỏng (chạy make check-templates): " + e for e in template_errors])
                           for j in todo]
     if pdf and not want_pdf:
-        out("ℹ " + HOW_TO_GET_PDF)
+        out("ℹ " + how_to_get_pdf())
 
     staging = outputs / f".staging-{os.getpid()}"
     staging.mkdir(parents=True, exist_ok=True)

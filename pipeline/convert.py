@@ -16,25 +16,62 @@ import tempfile
 from pathlib import Path
 
 
-HOW_TO_GET_PDF = (
-    "Không tìm thấy công cụ chuyển PDF: đã lập các tệp Word (.docx). Để có PDF: trên Linux cài LibreOffice "
-    "(sudo apt-get install libreoffice-writer-nogui fonts-liberation2); trên Windows/macOS cài Microsoft Word "
-    "(dùng qua docx2pdf) hoặc LibreOffice, rồi chạy lại với FORCE=1."
-)
+def how_to_get_pdf() -> str:
+    again = "make dossier" if os.environ.get("DVHT_VIA_MAKE") else "lệnh vừa chạy (dvht dossier)"
+    return (
+        "Không tìm thấy công cụ chuyển PDF: đã lập các tệp Word (.docx). Để có PDF: trên Windows/macOS cài Microsoft Word "
+        "hoặc LibreOffice (libreoffice.org); trên Linux: sudo apt-get install libreoffice-writer-nogui fonts-liberation2. "
+        f"LibreOffice cài ở thư mục khác: đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice. "
+        f"Sau đó chạy lại {again}: các hồ sơ chưa có PDF sẽ được bổ sung PDF."
+    )
+
+
 
 
 class ConversionError(RuntimeError):
     pass
 
 
-def soffice_binary() -> str | None:
+SOFFICE_ENV = "DVHT_SOFFICE"  # the path of a soffice installed elsewhere
+
+
+def soffice_candidates(env=None, platform: str | None = None, home: Path | None = None) -> list[Path]:
+    """Where LibreOffice's soffice lives on this kind of machine, besides PATH: the standard install
+    folders of Windows (Program Files, Program Files (x86), per-user) and macOS (/Applications, ~/Applications)."""
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    home = home or Path.home()
+    if platform == "win32":
+        roots = [env.get(v) for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")]
+        out = []
+        for root in filter(None, roots):
+            out += [Path(root) / "LibreOffice" / "program" / "soffice.exe",
+                    *sorted(Path(root).glob("LibreOffice*/program/soffice.exe"), reverse=True)]
+            if root == env.get("LOCALAPPDATA"):
+                out.append(Path(root) / "Programs" / "LibreOffice" / "program" / "soffice.exe")
+        return out
+    if platform == "darwin":
+        return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+                home / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"]
+    return [Path("/usr/bin/soffice"), Path("/usr/local/bin/soffice"), Path("/opt/libreoffice/program/soffice"),
+            *sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)]
+
+
+def soffice_binary(env=None, platform: str | None = None, home: Path | None = None) -> str | None:
+    """The setting (DVHT_SOFFICE) if given, else soffice on PATH, else the platform's standard folders."""
+    env = os.environ if env is None else env
+    configured = env.get(SOFFICE_ENV)
+    if configured:
+        path = Path(configured)
+        if path.is_dir():
+            path = next((p for p in (path / "soffice.exe", path / "soffice", path / "program" / "soffice.exe",
+                                     path / "program" / "soffice") if p.is_file()), path)
+        return str(path) if path.is_file() else None
     for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
+        found = shutil.which(name, path=env.get("PATH"))
         if found:
             return found
-    if sys.platform == "darwin" and Path("/Applications/LibreOffice.app/Contents/MacOS/soffice").exists():
-        return "/Applications/LibreOffice.app/Contents/MacOS/soffice"
-    return None
+    return next((str(p) for p in soffice_candidates(env, platform, home) if p.is_file()), None)
 
 
 def _word_available() -> bool:
@@ -128,7 +165,7 @@ def to_pdf(docx_files: list[Path], outdir: Path) -> list[Path]:
     elif which == "libreoffice":
         _libreoffice(docx_files, outdir)
     else:
-        raise ConversionError(HOW_TO_GET_PDF)
+        raise ConversionError(how_to_get_pdf())
     pdfs = [outdir / (f.stem + ".pdf") for f in docx_files]
     missing = [p.name for p in pdfs if not p.exists()]
     if missing:

@@ -1,0 +1,149 @@
+"""The front door: the Windows double-click script, converter discovery per platform, and a CLI that
+speaks Vietnamese throughout (help, misuse, OS errors, hints)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLE, ROOT, run_cli
+from pipeline.convert import SOFFICE_ENV, how_to_get_pdf, soffice_binary
+
+SCRIPT = ROOT / "lap-ho-so.cmd"
+ENGLISH = ("usage:", "show this help", "positional arguments", "options:", "error:", "unrecognized arguments",
+           "the following arguments", "invalid choice", "expected one argument", "invalid int value")
+
+
+# ---------------------------------------------------------------- the Windows script
+
+def dry_run(script: str) -> list[str]:
+    """The commands the script runs under `/thu` (dry run), in order: `set` variables expanded, each
+    `%RUN% …` line is a command. A small reading of the batch file, enough to check what it does."""
+    env = {"ERRORLEVEL": "0"}
+    commands = []
+    for raw in script.splitlines():
+        line = raw.strip().replace("%~dp0", "C:\\hoso\\")
+        m = re.fullmatch(r'set "(\w+)=(.*)"', line)
+        if m:
+            env[m.group(1)] = re.sub(r"%(~?\w+)%", lambda v: env.get(v.group(1), ""), m.group(2))
+            continue
+        if "%RUN%" in line:
+            cmd = line.split("%RUN%", 1)[1].strip()
+            commands.append(re.sub(r"%(~?\w+)%", lambda v: env.get(v.group(1), v.group(0)), cmd))
+    return commands
+
+
+def test_windows_script_creates_the_venv_installs_the_runtime_builds_and_opens_explorer():
+    data = SCRIPT.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")  # a BOM would break "@echo off"
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # CRLF throughout: cmd's goto needs it
+    text = data.decode("utf-8")
+    assert text.index("chcp 65001") < text.index("echo ==")  # UTF-8 console before any Vietnamese
+    commands = dry_run(text)
+    assert commands[0] == "py -3 -m venv .venv" or commands[0].endswith("-m venv .venv")
+    install = commands[1]
+    assert install.startswith('".venv\\Scripts\\python.exe" -m pip install') and install.endswith("-e .") and "[test]" not in install
+    assert commands[-2] == '".venv\\Scripts\\dvht.exe" dossier inputs'
+    assert commands[-1] == 'start "" explorer "C:\\hoso\\outputs"'
+    assert "where py" in text and "https://www.python.org/downloads/" in text and "Add python.exe to PATH" in text
+    labels = set(re.findall(r"^:(\w+)", text, re.MULTILINE))
+    assert set(re.findall(r"goto :(\w+)", text)) <= labels  # every jump has its label
+    for line in text.splitlines():
+        assert not re.match(r"\s*if .*\($", line), "no ( … ) blocks: an echo with “)” inside would end them"
+
+
+def test_readme_first_section_is_the_windows_path():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = readme.split("\n## ", 2)[1]
+    assert "lap-ho-so.cmd" in first and "Add python.exe to PATH" in first and "LibreOffice" in first
+    assert ".venv\\Scripts\\dvht" in readme and "py -m venv .venv" in readme
+
+
+# ---------------------------------------------------------------- LibreOffice on each platform
+
+def _exe(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_soffice_in_program_files_on_windows(tmp_path):
+    pf86 = tmp_path / "Program Files (x86)"
+    found = _exe(pf86 / "LibreOffice" / "program" / "soffice.exe")
+    env = {"PATH": str(tmp_path / "empty"), "ProgramFiles": str(tmp_path / "Program Files"), "ProgramFiles(x86)": str(pf86)}
+    assert soffice_binary(env, "win32", tmp_path) == str(found)
+    newer = _exe(tmp_path / "Program Files" / "LibreOffice" / "program" / "soffice.exe")
+    assert soffice_binary(env, "win32", tmp_path) == str(newer)  # Program Files first
+    assert soffice_binary({"PATH": str(tmp_path / "empty")}, "win32", tmp_path) is None
+
+
+def test_soffice_in_macos_applications(tmp_path):
+    found = _exe(tmp_path / "home" / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice")
+    assert soffice_binary({"PATH": str(tmp_path / "empty")}, "darwin", tmp_path / "home") in (
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice", str(found))
+    if not os.path.exists("/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+        assert soffice_binary({"PATH": str(tmp_path / "empty")}, "darwin", tmp_path / "home") == str(found)
+
+
+def test_soffice_setting_wins_and_path_comes_next(tmp_path):
+    elsewhere = _exe(tmp_path / "D" / "LO" / "program" / "soffice.exe")
+    on_path = _exe(tmp_path / "bin" / "soffice")
+    assert soffice_binary({SOFFICE_ENV: str(elsewhere), "PATH": str(on_path.parent)}, "win32", tmp_path) == str(elsewhere)
+    assert soffice_binary({SOFFICE_ENV: str(tmp_path / "D" / "LO"), "PATH": ""}, "win32", tmp_path) == str(elsewhere)
+    assert soffice_binary({"PATH": str(on_path.parent)}, "linux", tmp_path) == str(on_path)
+    assert soffice_binary({SOFFICE_ENV: str(tmp_path / "nope"), "PATH": str(on_path.parent)}, "linux", tmp_path) is None
+
+
+def test_pdf_hint_names_make_or_the_cli_as_the_run_was_started(monkeypatch):
+    monkeypatch.delenv("DVHT_VIA_MAKE", raising=False)
+    assert "FORCE=1" not in how_to_get_pdf() and "dvht dossier" in how_to_get_pdf() and SOFFICE_ENV in how_to_get_pdf()
+    monkeypatch.setenv("DVHT_VIA_MAKE", "1")
+    assert "make dossier" in how_to_get_pdf()
+
+
+# ---------------------------------------------------------------- one language
+
+HELPS = [[], ["validate"], ["evaluate"], ["dossier"], ["new-unit"], ["new-year"], ["staff"], ["staff", "export"],
+         ["staff", "import"], ["history"], ["schema"], ["check-templates"]]
+
+
+@pytest.mark.parametrize("words", HELPS, ids=lambda w: " ".join(w) or "dvht")
+def test_every_help_is_vietnamese_with_examples_and_exit_codes(words):
+    res = run_cli(*words, "--help")
+    assert res.returncode == 0
+    text = res.stdout
+    assert "cách dùng:" in text and not any(e in text for e in ENGLISH), text
+    if words[:1] != ["staff"] or len(words) == 1:
+        assert "ví dụ:" in text and "mã thoát:" in text and "130" in text
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["dossier", "--bogus"], "không hiểu tham số: --bogus"),
+    (["evaluate"], "thiếu tham số bắt buộc: TỆP"),
+    (["dossier", "--year", "abc"], "giá trị số nguyên không hợp lệ: 'abc'"),
+    (["lam-gi"], "lựa chọn không hợp lệ"),
+])
+def test_misuse_is_explained_in_vietnamese(args, needle):
+    res = run_cli(*args)
+    assert res.returncode == 2 and needle in res.stderr and not any(e in res.stderr for e in ENGLISH), res.stderr
+
+
+def test_debug_after_the_subcommand_and_os_errors_in_vietnamese(tmp_path):
+    res = run_cli("evaluate", str(EXAMPLE), "--debug")
+    assert res.returncode == 0 and "KẾT QUẢ" in res.stdout
+    res = run_cli("evaluate", str(tmp_path / "khong-co.yaml"))
+    assert res.returncode == 1 and "không tìm thấy" in res.stderr
+    assert "No such file" not in res.stderr and "Is a directory" not in res.stderr
+    res = run_cli("evaluate", str(tmp_path))
+    assert res.returncode == 1 and "là thư mục" in res.stderr and "Is a directory" not in res.stderr
+
+
+def test_the_dvht_command_is_installed():
+    dvht = os.path.join(os.path.dirname(sys.executable), "dvht")
+    res = subprocess.run([dvht, "--help"], capture_output=True, text=True, encoding="utf-8")
+    assert res.returncode == 0 and res.stdout.startswith("cách dùng: dvht")
