@@ -13,7 +13,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-stamp
 TEST_STAMP    := $(VENV)/.test-stamp
 export DVHT_VIA_MAKE := 1
 
-DOSSIER_ARGS := $(if $(UNIT),--unit $(UNIT)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force) $(if $(NOPDF),--no-pdf) $(if $(STRICT),--strict)
+DOSSIER_ARGS := $(if $(UNIT),--unit $(UNIT)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force) $(if $(NOPDF),--no-pdf) $(if $(STRICT),--strict) $(if $(TEMPLATES),--templates $(TEMPLATES))
 
 .PHONY: dossier test validate bench schema templates check-templates new-unit new-year history clean
 

@@ -36,6 +36,7 @@ class Job:
     year: str
     path: Path
     fingerprint: str = ""  # of the input and everything it depends on, set before staging
+    templates: list[str] = field(default_factory=list)  # the template folders searched, first match wins
 
     @property
     def key(self) -> str:
@@ -52,6 +53,7 @@ class Outcome:
     fingerprint: str = ""
     notes: list[str] = field(default_factory=list)  # documents not made, and why
     changes: list[str] = field(default_factory=list)  # verdicts that moved since the previous build
+    templates: list[str] = field(default_factory=list)  # the template files used
     documents: list[str] = field(default_factory=list)  # keys of the documents made, in dossier order
     warnings: int = 0
 
@@ -74,13 +76,12 @@ def _sha(data: bytes) -> str:
 
 
 def environment_fingerprint(strict: bool = False) -> str:
-    """What every dossier depends on besides its own input: templates, catalogues, version, strictness."""
+    """What every dossier depends on besides its own input and templates: catalogues, version, strictness."""
     from pipeline.criteria import CATALOGUE_DIR
-    from pipeline.documents import DOCUMENTS, TEMPLATES_DIR
 
     # PDFs are not part of it: a run that cannot or need not make PDFs keeps the good ones (see _plan)
     h = hashlib.sha256(f"{__version__}|strict={strict}".encode())
-    for path in [TEMPLATES_DIR / d.template for d in DOCUMENTS] + sorted(CATALOGUE_DIR.glob("*.yaml")):
+    for path in sorted(CATALOGUE_DIR.glob("*.yaml")):  # templates: per job, those it uses (see _plan)
         h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     return h.hexdigest()
 
@@ -93,15 +94,17 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     from pipeline.commands.changes import RECORD, record
     from pipeline.criteria import load_catalogue
     from pipeline.documents import DOCUMENTS
-    from pipeline.render import render_all
+    from pipeline.render import TemplateError, render_all
     from pipeline.summary import verdict_table
 
     try:
         loaded, assessment = assess_file(job.path, strict=strict)
         catalogue = load_catalogue(loaded.model.regulation)
-        documents, skipped = render_all(loaded.model, assessment, catalogue)
+        documents, skipped = render_all(loaded.model, assessment, catalogue, [Path(t) for t in job.templates])
     except InputError as exc:
         return Outcome(job.key, "failed", [f"{p.symbol} {p}" for p in exc.problems])
+    except TemplateError as exc:
+        return Outcome(job.key, "failed", [f"✗ {exc}"])
     folder = staging / f"{job.unit}__{job.year}"
     folder.mkdir(parents=True)
     made = [d for d in DOCUMENTS if d.key in documents]
@@ -109,7 +112,10 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
         (folder / spec.template).write_bytes(documents[spec.key])
     (folder / SUMMARY).write_text(verdict_table(loaded.model, assessment) + "\n", encoding="utf-8")
     (folder / RECORD).write_text(json.dumps(record(assessment), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return Outcome(job.key, "built", [f"{p.symbol} {p}" for p in loaded.warnings], staged=str(folder),
+    from pipeline.templates import locate
+
+    used = [str(locate(spec, [Path(t) for t in job.templates])) for spec in made]
+    return Outcome(job.key, "built", [f"{p.symbol} {p}" for p in loaded.warnings], staged=str(folder), templates=used,
                    level=assessment.unit_level.label, fingerprint=job.fingerprint, notes=list(skipped.values()),
                    documents=[d.key for d in made], warnings=len(loaded.warnings))
 
@@ -140,7 +146,8 @@ class Progress:
 
 
 def build_all(inputs: Path, outputs: Path, unit: str | None = None, year: int | None = None, force: bool = False,
-              pdf: bool = True, jobs: int | None = None, progress: bool = True, out=print, strict: bool = False) -> int:
+              pdf: bool = True, jobs: int | None = None, progress: bool = True, out=print, strict: bool = False,
+              templates: Path | None = None) -> int:
     """Build every dossier; prints a summary line per input; returns the exit code (warnings pass unless strict)."""
     from pipeline.oserrors import explain
 
@@ -149,6 +156,10 @@ def build_all(inputs: Path, outputs: Path, unit: str | None = None, year: int | 
         return 2
     started = time.monotonic()
     found, outcomes, skipped = discover(inputs, unit, year)
+    from pipeline.templates import search_path
+
+    for job in found:
+        job.templates = [str(p) for p in search_path(inputs / job.unit, templates)]
     for note in skipped:
         out(f"ℹ {note}")
     if not found and not outcomes:
@@ -178,11 +189,15 @@ def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: 
     not be made; it is rebuilt only to add PDFs a converter can now make."""
     from pipeline.sources import SourceError, read_bytes
 
+    from pipeline.documents import DOCUMENTS
+    from pipeline.templates import fingerprint as templates_fingerprint, locate
+
     env = environment_fingerprint(strict)
     todo, results = [], []
     for job in found:
+        used = templates_fingerprint([locate(spec, [Path(t) for t in job.templates]) for spec in DOCUMENTS])
         try:
-            job.fingerprint = _sha(read_bytes(job.path, inputs) + env.encode())
+            job.fingerprint = _sha(read_bytes(job.path, inputs) + env.encode() + used.encode())
         except SourceError as exc:
             results.append(Outcome(job.key, "failed", [str(exc)]))
             continue
@@ -207,12 +222,21 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     todo, results = _plan(found, inputs, outputs, manifest, force, want_pdf, strict)
     if not todo:
         return results
-    from pipeline.render import check_templates
+    from pipeline.templates import check
 
-    template_errors, _ = check_templates()
-    if template_errors:  # a template broken in Word: say so once per input, render nothing
-        return results + [Outcome(j.key, "failed", ["mẫu văn bản hỏng (chạy make check-templates): " + e for e in template_errors])
-                          for j in todo]
+    checked: dict[tuple, list[str]] = {}
+    ready = []
+    for job in todo:  # a template broken in Word, or one that would run code: that input renders nothing
+        key = tuple(job.templates)
+        if key not in checked:
+            checked[key] = check([Path(t) for t in key])[0]
+        if checked[key]:
+            results.append(Outcome(job.key, "failed", ["✗ mẫu văn bản hỏng (chạy dvht check-templates): " + e for e in checked[key]]))
+        else:
+            ready.append(job)
+    todo = ready
+    if not todo:
+        return results
     if pdf and not want_pdf:
         out("ℹ " + how_to_get_pdf())
 
@@ -243,7 +267,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                 o.status, o.problems = "failed", [f"✗ {explain(exc)}; hồ sơ cũ giữ nguyên"]
                 continue
             manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": has_pdf, "warnings": o.problems,
-                               "files": sorted(p.name for p in final.iterdir())}
+                               "files": sorted(p.name for p in final.iterdir()), "templates": o.templates}
             write_manifest(outputs, manifest)
         results += staged
     except ConversionError as exc:  # nothing of this batch was swapped in

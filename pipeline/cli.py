@@ -176,7 +176,7 @@ def cmd_dossier(args) -> int:
     return build_all(
         inputs, Path(args.outputs), unit=unit, year=year,
         force=args.force, pdf=not args.no_pdf, jobs=args.jobs, progress=not args.quiet, strict=args.strict,
-        out=_out,
+        out=_out, templates=Path(args.templates) if args.templates else None,
     )
 
 
@@ -330,6 +330,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, metavar="SỐ", help="số tiến trình song song (mặc định: số lõi CPU)")
     p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi: không lập hồ sơ có cảnh báo")
+    p.add_argument("--templates", metavar="THƯ_MỤC", help="lấy mẫu .docx từ thư mục này trước (mẫu của tỉnh); thiếu mẫu nào "
+                                                          "thì dùng mẫu có sẵn. Mẫu riêng của một đơn vị: inputs/<đơn-vị>/mau/")
 
     p = command("new-unit", "tạo tệp dữ liệu cho một đơn vị mới (mọi chỗ cần điền được đánh dấu)",
                 "  dvht new-unit --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"

@@ -16,13 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 
 from pipeline.criteria import Catalogue
-from pipeline.documents import DOCUMENTS, TEMPLATES_DIR, DocumentSpec
-from pipeline.documents.common import BASE_FIELDS, Dossier, base_context
+from pipeline.documents import DOCUMENTS, DocumentSpec
+from pipeline.documents.common import Dossier, base_context
 from pipeline.evaluate import Assessment
 from pipeline.model import DossierInput
+from pipeline.templates import check, clean_package, environment, locate
 from pipeline.textnorm import clean_text
 
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
@@ -67,20 +69,28 @@ def _sanitize(value):
 
 # ---------------------------------------------------------------- rendering
 
-@lru_cache(maxsize=16)
-def _template_bytes(path: Path, mtime_ns: int) -> bytes:
-    return path.read_bytes()
+class TemplateError(Exception):
+    """A template that cannot render this dossier (a field the data lacks, a sandbox violation)."""
 
 
-def template_path(spec: DocumentSpec, templates: Path | None = None) -> Path:
-    return (templates or TEMPLATES_DIR) / spec.template
+@lru_cache(maxsize=32)
+def _template_bytes(path: Path, mtime_ns: int, size: int) -> bytes:
+    return clean_package(path.read_bytes())
 
 
-def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, templates: Path | None = None) -> bytes:
-    """Fill one template; returns the .docx bytes (deterministic for the same context)."""
-    path = template_path(spec, templates)
-    doc = _Template(io.BytesIO(_template_bytes(path, path.stat().st_mtime_ns)))
-    doc.render(context, autoescape=True)
+def template_path(spec: DocumentSpec, folders: list[Path] | None = None) -> Path:
+    return locate(spec, folders or [])
+
+
+def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, folders: list[Path] | None = None) -> bytes:
+    """Fill one template in the sandbox; returns the .docx bytes (deterministic for the same context)."""
+    path = template_path(spec, folders)
+    info = path.stat()
+    doc = _Template(io.BytesIO(_template_bytes(path, info.st_mtime_ns, info.st_size)))
+    try:
+        doc.render(context, environment())
+    except (UndefinedError, SecurityError, TemplateSyntaxError) as exc:
+        raise TemplateError(f"mẫu {path}: {_render_problem(exc)}") from None
     props = doc.docx.core_properties
     props.created = props.modified = created
     props.last_printed = created
@@ -91,66 +101,41 @@ def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, tem
     return normalise_zip(buffer.getvalue())
 
 
+def _render_problem(exc: Exception) -> str:
+    text = str(exc)
+    m = re.search(r"has no attribute '(\w+)'", text) or re.search(r"'(\w+)' is undefined", text)
+    if isinstance(exc, SecurityError):
+        return f"bị chặn vì có thể chạy mã Python (vi phạm hộp cát): {text}"
+    if m:
+        return f"trường “{m.group(1)}” không có trong dữ liệu; chạy dvht check-templates để xem chi tiết"
+    return f"lỗi khi điền mẫu ({text}); chạy dvht check-templates"
+
+
 def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed timestamps and order so equal content gives equal bytes."""
+    """Rewrite a .docx zip with fixed timestamps and order so equal content gives equal bytes; an entry
+    written twice (python-docx saving a package LibreOffice re-saved) is kept once, the last one."""
     src = zipfile.ZipFile(io.BytesIO(data))
+    last = {item.filename: item for item in src.infolist()}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, ZIP_EPOCH)
+        for name, item in last.items():
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
+            dst.writestr(info, src.open(item).read())
     return out.getvalue()
 
 
 def render_all(model: DossierInput, assessment: Assessment, catalogue: Catalogue,
-               templates: Path | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
+               folders: list[Path] | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every document of the dossier: ({key: docx bytes}, {key: why it was not made})."""
     contexts, skipped = build_contexts(model, assessment, catalogue)
     created = dt.datetime.combine(model.report.date, dt.time(8, 0))
     by_key = {spec.key: spec for spec in DOCUMENTS}
-    return {key: render_document(by_key[key], ctx, created, templates) for key, ctx in contexts.items()}, skipped
-
-
-# ---------------------------------------------------------------- template checks
-
-_SMART_QUOTES = "“”‘’„«»"
+    return {key: render_document(by_key[key], ctx, created, folders) for key, ctx in contexts.items()}, skipped
 
 
 def check_templates(templates: Path | None = None) -> tuple[list[str], list[str]]:
-    """(errors, warnings) of the committed or officer-edited templates, found before any rendering.
-
-    Errors: a missing or damaged file, Jinja syntax (a tag Word broke), variables the data does not
-    have. Warnings: tags Word autocorrected into curly quotes (docxtpl straightens them, but the
-    template should be fixed)."""
-    errors, warnings = [], []
-    for spec in DOCUMENTS:
-        path = template_path(spec, templates)
-        if not path.exists():
-            errors.append(f"{path}: không tìm thấy mẫu")
-            continue
-        try:
-            doc = DocxTemplate(str(path))
-            doc.init_docx()
-            raw = doc.get_xml()
-            xml = doc.patch_xml(raw)
-        except Exception as exc:  # a damaged .docx
-            errors.append(f"{path.name}: không mở được ({exc})")
-            continue
-        plain = re.sub(r"<[^>]+>", "", raw)
-        for tag in re.findall(r"\{[{%].*?[%}]\}", plain, re.S):
-            if any(q in tag for q in _SMART_QUOTES):
-                warnings.append(f"{path.name}: thẻ {tag} có dấu ngoặc kép cong (Word tự sửa); nên sửa thành dấu thẳng \" hoặc '")
-        try:
-            parsed = Environment().parse(xml)
-        except TemplateSyntaxError as exc:
-            line = xml.split("\n")[exc.lineno - 1] if exc.lineno and exc.lineno <= xml.count("\n") + 1 else xml
-            tags = re.findall(r"\{[{%].*?[%}]\}", re.sub(r"<[^>]+>", "", line))
-            near = next((t for t in tags if any(w in t for w in re.findall(r"'(\w+)'", exc.message or ""))), tags[-1] if tags else "")
-            errors.append(f"{path.name}: lỗi cú pháp thẻ: {exc.message} (thẻ {near})")
-            continue
-        unknown = sorted(meta.find_undeclared_variables(parsed) - BASE_FIELDS - spec.module().FIELDS)
-        if unknown:
-            errors.append(f"{path.name}: biến không có trong dữ liệu: {', '.join(unknown)}")
-    return errors, warnings
+    """(errors, warnings) of the templates in `templates` (falling back to the built-in ones) or the built-in
+    ones: see `pipeline.templates.check`."""
+    return check([templates] if templates else [])
