@@ -1,11 +1,14 @@
-"""`make bench`: throughput of the pipeline against naive baselines, on synthetic unit-years.
+"""`make bench`: the pipeline's speed on synthetic unit-years, every ratio from one run on one machine,
+like compared with like (one process against one process, one worker each side).
 
-    python -m pipeline.bench [--n 40] [--pdf-docs 6] [--noop 100]
+    python -m pipeline.bench [--n 40] [--pdf 50] [--each 6]
 
-(a) DOCX: the pipeline (cached templates, parallel workers) vs a naive loop that loads and renders
-    each docxtpl template from disk per document in one process;
-(b) PDF: one LibreOffice run for a batch vs one `soffice --convert-to` process per document;
-(c) a no-op rebuild of `--noop` unit-years.
+(a) DOCX in one process: the pipeline (templates compiled once) against a naive docxtpl loop that loads
+    and renders each template from disk per document — ms per document and per unit-year;
+(b) the DOCX batch over every core; (c) a cold `dvht dossier` of one unit-year, as a new process;
+(d) PDF: one LibreOffice for the batch, one per core, one per document;
+(e) a full dossier with PDFs, per unit-year over a batch; (f) no-op rebuilds of 100 and 1,000;
+(g) loading a 3,000-person roster; (h) peak memory.
 Figures go into README.md by hand, with the machine they came from.
 """
 
@@ -17,6 +20,7 @@ import platform
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,8 +51,8 @@ def synthetic_inputs(folder: Path, n: int, seed: int = 24) -> list[Path]:
     return paths
 
 
-def naive_docx(paths: list[Path], out: Path) -> None:
-    """The baseline: load each template from disk and render it, one document at a time."""
+def naive_docx(paths: list[Path], out: Path) -> int:
+    """The baseline: assess, then load and render each docxtpl template from disk per document."""
     from docxtpl import DocxTemplate
 
     from pipeline.assess import assess_file
@@ -57,6 +61,7 @@ def naive_docx(paths: list[Path], out: Path) -> None:
     from pipeline.render import build_contexts
 
     out.mkdir(parents=True, exist_ok=True)
+    docs = 0
     for k, path in enumerate(paths):
         loaded, a = assess_file(path)
         contexts, _ = build_contexts(loaded.model, a, load_catalogue("tt24-2023"))
@@ -64,71 +69,133 @@ def naive_docx(paths: list[Path], out: Path) -> None:
             doc = DocxTemplate(str(TEMPLATES_DIR / spec(key).template))
             doc.render(ctx, autoescape=True)
             doc.save(str(out / f"{k}-{spec(key).template}"))
+            docs += 1
+    return docs
 
 
-def timed(fn) -> float:
+def pipeline_docx(paths: list[Path], out: Path) -> int:
+    """The pipeline's own stages, in this process: assess, contexts, compiled render, written to disk."""
+    from pipeline.assess import assess_file
+    from pipeline.criteria import load_catalogue
+    from pipeline.documents import spec
+    from pipeline.render import render_all
+
+    out.mkdir(parents=True, exist_ok=True)
+    docs = 0
+    for k, path in enumerate(paths):
+        loaded, a = assess_file(path)
+        rendered, _ = render_all(loaded.model, a, load_catalogue(loaded.model.regulation))
+        for key, data in rendered.items():
+            (out / f"{k}-{spec(key).template}").write_bytes(data)
+            docs += 1
+    return docs
+
+
+def timed(fn) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn()
-    elapsed = time.perf_counter() - start
-    if isinstance(result, int) and result != 0:
-        raise SystemExit(f"benchmark step failed (exit {result})")
-    return elapsed
+    return time.perf_counter() - start, result
+
+
+def big_roster(folder: Path, people: int) -> Path:
+    """The example with `people` staff (the first person's facts, numbered names)."""
+    base = EXAMPLE.read_text(encoding="utf-8")
+    start, end = base.index("staff:\n  - name"), base.index("\n# Danh hiệu thi đua tập thể")
+    first = base[start:end].split("\n  - name: ")[1]  # "Hoàng Văn Minh\n    position: …\n    discipline: true…"
+    facts = first.split("\n", 1)[1].rstrip("\n")
+    block = "staff:\n" + "".join(f"  - name: Người số {i:04d}\n{facts}\n" for i in range(1, people + 1))
+    path = folder / "lon" / "2024.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(base[:start] + block + base[end:], encoding="utf-8")
+    return path
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description="đo tốc độ (benchmark)")
     ap.add_argument("--n", type=int, default=40, help="unit-years for the DOCX comparison")
-    ap.add_argument("--pdf-docs", type=int, default=15, help="documents for the PDF comparison")
-    ap.add_argument("--noop", type=int, default=100, help="unit-years for the no-op rebuild")
+    ap.add_argument("--pdf", type=int, default=50, help="documents for the PDF batch, and unit-years for the full dossier")
+    ap.add_argument("--each", type=int, default=6, help="documents for one soffice process per document")
     args = ap.parse_args(argv)
     quiet = lambda *_: None  # noqa: E731
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    cores = os.cpu_count() or 1
+    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        os.environ["DVHT_CACHE"] = str(tmp / "cache")
         inputs = tmp / "inputs"
-        paths = synthetic_inputs(inputs, max(args.n, args.noop))
+        paths = synthetic_inputs(inputs, 1000)
         sub = tmp / "sub"
         for p in paths[: args.n]:
             shutil.copytree(p.parent, sub / p.parent.name)
 
+        pipeline_docx(paths[:1], tmp / "warm")  # compile the templates once, as a batch's first document does
+        t_pipe, docs = timed(lambda: pipeline_docx(paths[: args.n], tmp / "out-pipe"))
+        t_naive, _ = timed(lambda: naive_docx(paths[: args.n], tmp / "out-naive"))
+        print(f"\n(a) DOCX in one process, {args.n} unit-years, {docs} documents (target ≤ 5 ms/document, ≥ 10×)")
+        print(f"    pipeline     : {t_pipe / docs * 1000:6.1f} ms per document, {t_pipe / args.n * 1000:6.1f} ms per unit-year")
+        print(f"    naive docxtpl: {t_naive / docs * 1000:6.1f} ms per document, {t_naive / args.n * 1000:6.1f} ms per unit-year")
+        print(f"    ratio naive / pipeline: {t_naive / t_pipe:.1f}×")
+
+        t_batch, _ = timed(lambda: build_all(sub, tmp / "out-batch", pdf=False, progress=False, out=quiet))
+        print(f"\n(b) DOCX batch on {cores} cores (build_all, {args.n} unit-years): {t_batch / args.n * 1000:.1f} ms per unit-year")
+
         one = tmp / "one"
         shutil.copytree(paths[0].parent, one / paths[0].parent.name)
-        t_one = timed(lambda: build_all(one, tmp / "out-one", pdf=False, progress=False, out=quiet))
-        t_pipe = timed(lambda: build_all(sub, tmp / "out-pipe", pdf=False, progress=False, out=quiet))
-        t_naive = timed(lambda: naive_docx(paths[: args.n], tmp / "out-naive"))
-        print(f"\n(a) DOCX, {args.n} unit-years × 6 documents")
-        print(f"    one unit-year, cold run (incl. start-up) : {t_one:.2f} s")
-        print(f"    pipeline                                  : {t_pipe:.2f} s  ({t_pipe / args.n * 1000:.0f} ms per unit-year)")
-        print(f"    naive loop                                : {t_naive:.2f} s  ({t_naive / args.n * 1000:.0f} ms per unit-year)")
-        print(f"    ratio naive / pipeline                    : {t_naive / t_pipe:.1f}×")
+        cold = lambda: subprocess.run([sys.executable, "-m", "pipeline", "dossier", str(one), "--outputs", str(tmp / "out-one"),  # noqa: E731
+                                       "--no-pdf", "--force", "--quiet"], capture_output=True, check=True)
+        cold()
+        t_cold = min(timed(cold)[0] for _ in range(3))
+        shutil.rmtree(tmp / "cache")
+        t_first, _ = timed(cold)
+        print(f"\n(c) cold `dvht dossier` of one unit-year, new process (target ≤ 0,5 s): {t_cold:.2f} s "
+              f"(the very first run, compiling the templates into the user cache: {t_first:.2f} s)")
 
-        from pipeline.convert import soffice_binary, to_pdf
+        from pipeline import convert
 
-        soffice = soffice_binary()
-        if soffice:
-            docs = sorted((tmp / "out-naive").glob("*.docx"))[: args.pdf_docs]
-            to_pdf(docs[:1], tmp / "warm")  # create the private profile once, as a real run would have
-            t_batch = timed(lambda: to_pdf(docs, tmp / "pdf-batch"))
+        if convert.soffice_binary():
+            docs_pdf = sorted((tmp / "out-naive").glob("*.docx"))[: args.pdf]
+            keep = convert.MAX_PROCESSES
+            convert.MAX_PROCESSES = 1
+            t_one, _ = timed(lambda: convert.to_pdf(docs_pdf, tmp / "pdf-one"))
+            convert.MAX_PROCESSES = keep
+            t_cores, _ = timed(lambda: convert.to_pdf(docs_pdf, tmp / "pdf-cores"))
+            each = docs_pdf[: args.each]
+            t_each = sum(timed(lambda d=d: convert.to_pdf([d], tmp / "pdf-each"))[0] for d in each)
+            n = len(docs_pdf)
+            print(f"\n(d) PDF, {n} documents (target ≤ 0,1 s/document on {cores} cores)")
+            print(f"    one LibreOffice for the batch     : {t_one / n:.3f} s per document")
+            print(f"    one LibreOffice per core ({min(cores, convert.MAX_PROCESSES)})      : {t_cores / n:.3f} s per document")
+            print(f"    one soffice per document ({len(each)} docs): {t_each / len(each):.3f} s per document")
 
-            def per_process():
-                for d in docs:
-                    subprocess.run([soffice, f"-env:UserInstallation={(tmp / 'lo-prof').as_uri()}", "--headless",
-                                    "--convert-to", "pdf", "--outdir", str(tmp / "pdf-each"), str(d)],
-                                   capture_output=True, check=True)
-
-            per_process_profile = tmp / "lo-prof"
-            subprocess.run([soffice, f"-env:UserInstallation={per_process_profile.as_uri()}", "--headless", "--terminate_after_init"], capture_output=True)
-            t_each = timed(per_process)
-            print(f"\n(b) PDF, {len(docs)} documents")
-            print(f"    one LibreOffice run for the batch         : {t_batch:.2f} s  ({t_batch / len(docs):.2f} s per document)")
-            print(f"    one soffice process per document          : {t_each:.2f} s  ({t_each / len(docs):.2f} s per document)")
-            print(f"    ratio                                     : {t_each / t_batch:.1f}×")
+            full = tmp / "full"
+            for p in paths[: args.pdf]:
+                shutil.copytree(p.parent, full / p.parent.name)
+            t_full, _ = timed(lambda: build_all(full, tmp / "out-full", pdf=True, progress=False, out=quiet))
+            print(f"\n(e) full dossier with PDFs, {args.pdf} unit-years (target ≤ 0,35 s/unit-year): {t_full / args.pdf:.2f} s per unit-year")
         else:
-            print("\n(b) PDF: LibreOffice not found, skipped")
+            print("\n(d, e) PDF: LibreOffice not found, skipped")
 
         build_all(inputs, tmp / "out-all", pdf=False, progress=False, out=quiet)
-        t_noop = timed(lambda: build_all(inputs, tmp / "out-all", pdf=False, progress=False, out=quiet))
-        print(f"\n(c) no-op rebuild of {len(paths)} unit-years      : {t_noop:.3f} s")
+        hundred = tmp / "hundred"
+        for p in paths[:100]:
+            shutil.copytree(p.parent, hundred / p.parent.name)
+        build_all(hundred, tmp / "out-hundred", pdf=False, progress=False, out=quiet)
+        t100, _ = timed(lambda: build_all(hundred, tmp / "out-hundred", pdf=False, progress=False, out=quiet))
+        t1000, _ = timed(lambda: build_all(inputs, tmp / "out-all", pdf=False, progress=False, out=quiet))
+        print(f"\n(f) no-op rebuild: 100 unit-years {t100:.3f} s; 1.000 unit-years {t1000:.3f} s (target ≤ 0,5 s)")
+
+        from pipeline.assess import assess_file
+
+        roster = big_roster(tmp / "roster", 3000)
+        t_roster, (loaded, _) = timed(lambda: assess_file(roster))
+        print(f"\n(g) 3.000-person roster, load + validate + evaluate (target ≤ 0,4 s): {t_roster:.2f} s "
+              f"({len(loaded.model.staff)} people)")
+
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\n(h) peak memory: this process {own:.0f} MB, largest child (worker, LibreOffice) {children:.0f} MB")
     return 0
 
 

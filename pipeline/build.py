@@ -222,14 +222,14 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     todo, results = _plan(found, inputs, outputs, manifest, force, want_pdf, strict)
     if not todo:
         return results
-    from pipeline.templates import check
+    from pipeline.templates import check_cached
 
     checked: dict[tuple, list[str]] = {}
     ready = []
     for job in todo:  # a template broken in Word, or one that would run code: that input renders nothing
         key = tuple(job.templates)
         if key not in checked:
-            checked[key] = check([Path(t) for t in key])[0]
+            checked[key] = check_cached([Path(t) for t in key])
         if checked[key]:
             results.append(Outcome(job.key, "failed", ["✗ mẫu văn bản hỏng (chạy dvht check-templates): " + e for e in checked[key]]))
         else:
@@ -303,6 +303,7 @@ def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress, 
             outcomes.append(stage_one(job, staging, strict))
             bar.step(job.key)
         return outcomes
+    _warm(todo)  # compile each template once here: forked workers inherit it (spawned ones read the disk cache)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(stage_one, job, staging, strict) for job in todo]
         outcomes = []
@@ -310,6 +311,14 @@ def _stage_all(todo: list[Job], staging: Path, jobs: int | None, bar: Progress, 
             outcomes.append(fut.result())
             bar.step(job.key)
         return outcomes
+
+
+def _warm(todo: list[Job]) -> None:
+    from pipeline.documents import DOCUMENTS
+    from pipeline.render import warm
+
+    for folders in {tuple(job.templates) for job in todo}:
+        warm([spec for spec in DOCUMENTS], [Path(t) for t in folders])
 
 
 def _make_pdfs(good: list[Outcome], staging: Path) -> None:

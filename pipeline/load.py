@@ -16,6 +16,7 @@ count refuses with a hint), booleans only true/false; dates only as `2024-06-20`
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ MAX_NODES = 100_000  # after alias expansion; a real input has a few thousand
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
     _STR,
+    "tag:dvht,2024:plain",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -69,7 +71,7 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 def scalar(node: yaml.ScalarNode) -> Any:
     """A scalar's value by the rules above; raises ValueError for an impossible date."""
     text = node.value
-    if node.style is not None or node.tag == _STR:  # quoted, block, or explicitly text
+    if node.style or node.tag == _STR:  # quoted, block, or explicitly text (plain: None, or "" from libyaml)
         return text
     if text in _NULL:
         return None
@@ -92,6 +94,9 @@ _INVISIBLE = {
     "\ufeff": "dấu BOM (U+FEFF)",
     "\u00ad": "gạch nối mềm (U+00AD)",
 }
+
+
+_INVISIBLE_RE = re.compile("[" + "".join(_INVISIBLE) + "]")
 
 
 @dataclass
@@ -259,7 +264,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "tên trường phải là chữ, không phải danh sách hay bảng")
                 continue
-            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
+            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and not key_node.style):
                 merges.append(value_node)  # `<<: *base`: its keys count where not given here
                 continue
             key = self._key(key_node, path)  # the key as typed: `1.10` stays "1.10"
@@ -282,6 +287,8 @@ class _Builder:
 
     def _key(self, key_node: yaml.ScalarNode, path: Path_) -> str:
         raw = clean_text(key_node.value)
+        if not _INVISIBLE_RE.search(raw):
+            return raw.strip()
         for i, ch in enumerate(raw):
             if ch in _INVISIBLE:
                 shown = "".join(c for c in raw if c not in _INVISIBLE).strip()
@@ -329,12 +336,53 @@ class _TooLarge(Exception):
         self.line = node.start_mark.line + 1
 
 
+_PLAIN = "tag:dvht,2024:plain"  # a plain scalar, typed by `scalar` (YAML 1.2 core rules), not by YAML 1.1's resolver
+
+
+class _PlainResolver(yaml.resolver.BaseResolver):
+    """Leaves plain scalars untyped: `scalar` decides what they are, so YAML 1.1's implicit resolver
+    (slow, and wrong for `010`, `1:30`, `yes`) never runs."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return super().resolve(kind, value, implicit)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _PlainResolver):
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            _PlainResolver.__init__(self)
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = None
+
+
+def _loader():
+    """libyaml's composer when PyYAML was built with it (the same nodes and line marks, several times faster);
+    the pure-Python one otherwise, or when DVHT_PURE_YAML is set (tests run both)."""
+    if os.environ.get("DVHT_PURE_YAML") or _FastLoader is None:
+        return yaml.SafeLoader
+    return _FastLoader
+
+
+def compose(text: str):
+    return yaml.compose(text, Loader=_loader())
+
+
 def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], dict[Path_, int]]:
     """YAML text → (mapping, line map, problems of single values, first line of each text); raises InputError if unusable."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise InputError([_syntax_problem(name, exc, text)]) from None
+        root = compose(text)
+    except yaml.YAMLError:
+        try:  # the pure-Python parser words syntax errors best: ask it for the message
+            yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            raise InputError([_syntax_problem(name, exc, text)]) from None
+        except RecursionError:
+            raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
+        raise  # libyaml refused what PyYAML accepts: not expected; shown as an unexpected error
     except RecursionError:
         raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
     if root is None:

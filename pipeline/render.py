@@ -24,6 +24,7 @@ from pipeline.documents import DOCUMENTS, DocumentSpec
 from pipeline.documents.common import Dossier, base_context
 from pipeline.evaluate import Assessment
 from pipeline.model import DossierInput
+from pipeline.compiled import compiled
 from pipeline.templates import check, clean_package, environment, locate
 from pipeline.textnorm import clean_text
 
@@ -44,7 +45,8 @@ class _Template(DocxTemplate):
 def build_contexts(model: DossierInput, a: Assessment, catalogue: Catalogue) -> tuple[dict[str, dict], dict[str, str]]:
     """({document key: its context}, {document key: why it is not made}) for one dossier."""
     dossier = Dossier(model, a, catalogue)
-    base = base_context(dossier)
+    done: set[int] = set()
+    base = _sanitize(base_context(dossier), done)
     contexts, skipped = {}, {}
     for spec in DOCUMENTS:
         module = spec.module()
@@ -52,19 +54,26 @@ def build_contexts(model: DossierInput, a: Assessment, catalogue: Catalogue) -> 
         if reason:
             skipped[spec.key] = reason
             continue
-        contexts[spec.key] = _sanitize({**base, **module.context(dossier, base)})
+        contexts[spec.key] = {**base, **_sanitize(module.context(dossier, base), done)}
     return contexts, skipped
 
 
-def _sanitize(value):
-    """Last guard before XML: every string NFC and free of characters XML cannot hold."""
+def _sanitize(value, done: set[int] | None = None):
+    """Last guard before XML: every string NFC and free of characters XML cannot hold. Containers this
+    already produced (ids in `done`) are passed through, so the shared base is cleaned once per dossier."""
     if isinstance(value, str):
         return clean_text(value).replace("{_", _OPEN).replace("_}", _CLOSE)
+    if done is not None and id(value) in done:
+        return value
     if isinstance(value, dict):
-        return {k: _sanitize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_sanitize(v) for v in value]
-    return value
+        out = {k: _sanitize(v, done) for k, v in value.items()}
+    elif isinstance(value, list):
+        out = [_sanitize(v, done) for v in value]
+    else:
+        return value
+    if done is not None:
+        done.add(id(out))
+    return out
 
 
 # ---------------------------------------------------------------- rendering
@@ -82,20 +91,50 @@ def template_path(spec: DocumentSpec, folders: list[Path] | None = None) -> Path
     return locate(spec, folders or [])
 
 
+_ENV = None
+
+
+def _environment():
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV
+
+
 def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, folders: list[Path] | None = None) -> bytes:
-    """Fill one template in the sandbox; returns the .docx bytes (deterministic for the same context)."""
+    """Fill one template in the sandbox; returns the .docx bytes (deterministic for the same context).
+    The template is compiled once per process (`pipeline.compiled`); its output XML is the reference's."""
     path = template_path(spec, folders)
     info = path.stat()
-    doc = _Template(io.BytesIO(_template_bytes(path, info.st_mtime_ns, info.st_size)))
+    data = _template_bytes(path, info.st_mtime_ns, info.st_size)
+    title = f"{spec.title} — {context['unit']['short_name']} — năm {context['year']}"
     try:
-        doc.render(context, environment())
+        fast = compiled(data, _environment())
+        if fast is not None:
+            return fast.render(context, created, title)
+        return render_reference(data, context, created, title)
     except (UndefinedError, SecurityError, TemplateSyntaxError) as exc:
         raise TemplateError(f"mẫu {path}: {_render_problem(exc)}") from None
+
+
+def warm(specs: list[DocumentSpec], folders: list[Path] | None = None) -> None:
+    """Compile these templates now (before a batch forks its workers)."""
+    for spec in specs:
+        path = template_path(spec, folders)
+        if path.exists():
+            info = path.stat()
+            compiled(_template_bytes(path, info.st_mtime_ns, info.st_size), _environment())
+
+
+def render_reference(data: bytes, context: dict, created: dt.datetime, title: str) -> bytes:
+    """docxtpl's own render and python-docx's save: the reference the compiled path must equal."""
+    doc = _Template(io.BytesIO(data))
+    doc.render(context, _environment())
     props = doc.docx.core_properties
     props.created = props.modified = created
     props.last_printed = created
     props.revision = 1
-    props.title = f"{spec.title} — {context['unit']['short_name']} — năm {context['year']}"
+    props.title = title
     buffer = io.BytesIO()
     doc.save(buffer)
     return normalise_zip(buffer.getvalue())

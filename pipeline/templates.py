@@ -314,3 +314,28 @@ def check(folders: list[Path] | None = None, contexts: dict[str, dict] | None = 
         errors += e
         warnings += w
     return errors, warnings
+
+
+def check_cached(folders: list[Path]) -> list[str]:
+    """`check`'s errors, remembered (in the user's cache) for a set of templates that passed: a build does not
+    re-check what has not changed — the templates, the example, the code that makes the contexts."""
+    from pipeline.compiled import _stamp, cache_dir
+
+    h = hashlib.sha256(_stamp())
+    for spec in DOCUMENTS:
+        h.update(locate(spec, folders).read_bytes() if locate(spec, folders).exists() else b"-")
+    h.update(EXAMPLE.read_bytes() if EXAMPLE.exists() else b"-")
+    root = Path(__file__).resolve().parent
+    for source in sorted(root.rglob("*.py")) + sorted(root.rglob("*.yaml")):
+        h.update(source.read_bytes())
+    marker = cache_dir() / "checked" / h.hexdigest()
+    if marker.exists():
+        return []
+    errors = check(folders)[0]
+    if not errors:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            marker.touch()
+        except OSError:
+            pass
+    return errors

@@ -11,6 +11,8 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def clean_text(value: str) -> str:
     """NFC, line ends folded to LF, and characters illegal in XML (vertical tab, form feed, NUL…) removed."""
+    if "\r" not in value and unicodedata.is_normalized("NFC", value) and not _ILLEGAL_XML.search(value):
+        return value  # the usual case, checked in C
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _ILLEGAL_XML.sub("", value))
 

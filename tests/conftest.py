@@ -6,13 +6,17 @@ pointing at the text it changed (`line_of(text, needle)`), not by a hard-coded n
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# compiled templates and passed checks are cached per user; tests start from an empty cache of their own
+os.environ["DVHT_CACHE"] = tempfile.mkdtemp(prefix="dvht-test-cache-")
 EXAMPLE = ROOT / "inputs" / "quang-phu" / "2024.yaml"
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 

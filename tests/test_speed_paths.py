@@ -1,0 +1,94 @@
+"""The fast paths keep the results of the slow ones: compiled templates give docxtpl's XML byte for
+byte (the golden test), from memory and from the disk cache; libyaml's composer gives the pure-Python
+one's values and lines. Speed itself is measured by `make bench`, never here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+
+from conftest import EXAMPLE, hostile_text
+from pipeline import compiled as compiled_mod
+from pipeline.assess import assess_file
+from pipeline.criteria import load_catalogue
+from pipeline.documents import DOCUMENTS
+from pipeline.load import load
+from pipeline.render import _environment, _template_bytes, build_contexts, render_reference, template_path
+
+CAT = load_catalogue("tt24-2023")
+CREATED = dt.datetime(2025, 1, 8, 8, 0)
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.mark.parametrize("source", ["example", "hostile"])
+def test_compiled_templates_give_docxtpls_xml_byte_for_byte(source, write_input, tmp_path, monkeypatch):
+    path = EXAMPLE if source == "example" else write_input(hostile_text())
+    loaded, a = assess_file(path)
+    contexts, _ = build_contexts(loaded.model, a, CAT)
+    monkeypatch.setenv("DVHT_CACHE", str(tmp_path / "cache"))
+    for spec in DOCUMENTS:
+        p = template_path(spec)
+        data = _template_bytes(p, p.stat().st_mtime_ns, p.stat().st_size)
+        reference = parts(render_reference(data, contexts[spec.key], CREATED, "tiêu đề"))
+        compiled_mod._CACHE.clear()
+        fresh = compiled_mod.compiled(data, _environment())  # compiled now, and written to the disk cache
+        compiled_mod._CACHE.clear()
+        cached = compiled_mod.compiled(data, _environment())  # read back from the disk cache
+        assert fresh is not None and cached is not None and cached is not fresh
+        for c in (fresh, cached):
+            out = c.render(contexts[spec.key], CREATED, "tiêu đề")
+            assert out == c.render(contexts[spec.key], CREATED, "tiêu đề")  # deterministic bytes
+            got = parts(out)
+            assert sorted(got) == sorted(reference), spec.key
+            for name in reference:
+                assert got[name] == reference[name], (spec.key, name)
+    compiled_mod._CACHE.clear()
+
+
+def test_a_template_with_footnotes_takes_the_reference_path(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ year }}")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = buffer.getvalue()
+    assert compiled_mod.compiled(data, _environment()) is not None
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        items = {n: src.read(n) for n in src.namelist()}
+    items["word/footnotes.xml"] = b'<?xml version="1.0"?><w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                     b'wordprocessingml.footnotes+xml"/></Types>')
+    items["word/_rels/document.xml.rels"] = items["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for n, d in items.items():
+            dst.writestr(n, d)
+    assert compiled_mod.compiled(out.getvalue(), _environment()) is None
+
+
+def test_pure_python_yaml_gives_the_same_values_and_lines(monkeypatch, write_input):
+    fast = load(EXAMPLE)
+    monkeypatch.setenv("DVHT_PURE_YAML", "1")
+    pure = load(EXAMPLE)
+    assert pure.model == fast.model and pure.lines == fast.lines and pure.text_lines == fast.text_lines
+    from pipeline.problems import InputError
+
+    bad = write_input("unit:\n  name: A\n   place: B\n")
+    with pytest.raises(InputError) as exc_pure:
+        load(bad)
+    monkeypatch.delenv("DVHT_PURE_YAML")
+    with pytest.raises(InputError) as exc_fast:
+        load(bad)
+    assert [str(p) for p in exc_pure.value.problems] == [str(p) for p in exc_fast.value.problems]
+    assert "lỗi cú pháp YAML" in str(exc_fast.value.problems[0])
