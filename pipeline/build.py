@@ -194,8 +194,12 @@ def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: 
 
     env = environment_fingerprint(strict)
     todo, results = [], []
+    by_folders: dict[tuple, str] = {}  # the templates a job uses, fingerprinted once per set of folders
     for job in found:
-        used = templates_fingerprint([locate(spec, [Path(t) for t in job.templates]) for spec in DOCUMENTS])
+        key = tuple(job.templates)
+        if key not in by_folders:
+            by_folders[key] = templates_fingerprint([locate(spec, [Path(t) for t in key]) for spec in DOCUMENTS])
+        used = by_folders[key]
         try:
             job.fingerprint = _sha(read_bytes(job.path, inputs) + env.encode() + used.encode())
         except SourceError as exc:

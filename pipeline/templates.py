@@ -49,7 +49,9 @@ def locate(spec: DocumentSpec, folders: list[Path]) -> Path:
 
 
 def search_path(unit_folder: Path | None, templates: Path | None) -> list[Path]:
-    return [p for p in (unit_folder / UNIT_FOLDER if unit_folder else None, templates) if p]
+    """The folders to look in, first match wins: the unit's own (if it has one), then `templates`."""
+    own = unit_folder / UNIT_FOLDER if unit_folder else None
+    return [p for p in (own if own and own.is_dir() else None, templates) if p]
 
 
 def clean_package(data: bytes) -> bytes:

@@ -51,6 +51,16 @@ def write_input(tmp_path):
     return _write
 
 
+def docx_texts(document) -> list[str]:
+    """Every paragraph's text of a python-docx Document: the body, then each table cell's."""
+    out = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out += [p.text for p in cell.paragraphs]
+    return out
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
 

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from docx import Document
 
-from conftest import EXAMPLE, EXAMPLE_TEXT, edit
+from conftest import EXAMPLE, EXAMPLE_TEXT, docx_texts, edit
 from pipeline.assess import assess_file
 from pipeline.build import build_all
 from pipeline.criteria import load_catalogue
@@ -26,13 +26,7 @@ LOADED, ASSESSMENT = assess_file(EXAMPLE)
 MODEL = LOADED.model
 
 
-def texts(document) -> list[str]:
-    out = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                out += [p.text for p in cell.paragraphs]
-    return out
+texts = docx_texts
 
 
 def opened(built, key, unit="quang-phu") -> list[str]:

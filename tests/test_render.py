@@ -11,7 +11,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.shared import Mm
 
-from conftest import EXAMPLE, HOSTILE_SHOWN
+from conftest import EXAMPLE, HOSTILE_SHOWN, docx_texts
 from pipeline.assess import assess_file
 from pipeline.criteria import load_catalogue
 from pipeline.formatting import long_date, place_date
@@ -29,13 +29,7 @@ def doc(built, form_key, unit="quang-phu"):
     return Document(str(built / unit / "2024" / form.template))
 
 
-def paragraphs(document):
-    out = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                out += [p.text for p in cell.paragraphs]
-    return out
+paragraphs = docx_texts
 
 
 def full_text(document):
