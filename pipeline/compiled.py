@@ -46,7 +46,8 @@ def _entry(name: str) -> zipfile.ZipInfo:
 def _post(tpl: DocxTemplate, xml: str) -> str:
     """docxtpl's post-processing of a rendered part, then the officer's own `{_`/`_}` restored."""
     xml = xml.replace("\n<w:p", "<w:p")  # every such newline is one docxtpl inserted (values are escaped)
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if "{_" in xml or "_}" in xml:  # a template author's escapes (rare): as docxtpl resolves them
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if any(c in xml for c in "\t\a\n\f"):  # docxtpl's listing pass changes nothing else: skipped when idle
         xml = tpl.resolve_listing(xml)
     if OPEN in xml or CLOSE in xml:

@@ -11,14 +11,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, WithJsonSchema, model_validator
 
 from pipeline.vocab import (
     COLLECTIVE_TITLES,
     INDIVIDUAL_TITLES,
     LEVEL_CODES,
     LEVEL_LABELS,
+    NO_WORDS,
     ROLE_LABELS,
+    YES_WORDS,
     CollectiveTitle,
     IndividualTitle,
     LevelCode,
@@ -67,11 +69,18 @@ Line = Annotated[str, BeforeValidator(_one_line), StringConstraints(min_length=1
 OptLine = Annotated[str, BeforeValidator(_one_line)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 # the officer's words: có/không/x/đạt…, and Vietnamese labels for roles, titles and levels
-YesNo = Annotated[bool, BeforeValidator(yes_no)]
-RoleIn = Annotated[Role, BeforeValidator(by_label(ROLE_LABELS))]
-IndividualTitleIn = Annotated[IndividualTitle, BeforeValidator(by_label(INDIVIDUAL_TITLES))]
-CollectiveTitleIn = Annotated[CollectiveTitle, BeforeValidator(by_label(COLLECTIVE_TITLES))]
-LevelIn = Annotated[LevelCode, BeforeValidator(by_label({LEVEL_CODES[lv]: label for lv, label in LEVEL_LABELS.items()}))]
+def _either(labels: dict[str, str]) -> WithJsonSchema:
+    """The JSON Schema of a code-or-label field, so that editors accept what the model accepts."""
+    return WithJsonSchema({"type": "string", "enum": sorted(set(labels) | set(labels.values()))})
+
+
+_LEVELS = {LEVEL_CODES[lv]: label for lv, label in LEVEL_LABELS.items()}
+YesNo = Annotated[bool, BeforeValidator(yes_no),
+                  WithJsonSchema({"anyOf": [{"type": "boolean"}, {"type": "string", "enum": sorted({w for word in YES_WORDS | NO_WORDS for w in (word, word.capitalize())})}]})]
+RoleIn = Annotated[Role, BeforeValidator(by_label(ROLE_LABELS)), _either(ROLE_LABELS)]
+IndividualTitleIn = Annotated[IndividualTitle, BeforeValidator(by_label(INDIVIDUAL_TITLES)), _either(INDIVIDUAL_TITLES)]
+CollectiveTitleIn = Annotated[CollectiveTitle, BeforeValidator(by_label(COLLECTIVE_TITLES)), _either(COLLECTIVE_TITLES)]
+LevelIn = Annotated[LevelCode, BeforeValidator(by_label(_LEVELS)), _either(_LEVELS)]
 # strict: a count is an integer as typed — never "3.000" read as 3, never true read as 1
 Count = Annotated[int, Strict(), Field(ge=0)]
 
