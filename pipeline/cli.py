@@ -53,8 +53,8 @@ def cmd_validate(args) -> int:
     """Every check `dossier` runs short of rendering: the input's rules, the evaluation's cross-checks
     (declared levels, stale figures), file and folder names, and the templates the build would use."""
     from pipeline.assess import assess_file
-    from pipeline.render import check_templates
     from pipeline.sources import scan
+    from pipeline.templates import check_cached, search_path
 
     target = Path(args.target)
     failed = warned = refused = 0
@@ -85,7 +85,10 @@ def cmd_validate(args) -> int:
             _print_problems(loaded.warnings)
         else:
             _out(f"✓ {path}: hợp lệ")
-    template_errors, _ = check_templates()
+    template_errors: list[str] = []
+    sets = {tuple(search_path(Path(f).parent, Path(args.templates) if args.templates else None)) for f in files} or {()}
+    for folders in sorted(sets):  # the templates each input's build would use (its unit's mau/, --templates, built-in)
+        template_errors += [e for e in check_cached(list(folders)) if e not in template_errors]
     for problem in template_errors:
         _err(f"  ✗ mẫu văn bản: {problem}")
     if failed or template_errors:
@@ -145,8 +148,7 @@ def _target(path: Path) -> tuple[Path, str | None, str | None]:
     """A file, a unit folder or the inputs folder → (inputs folder, unit, year)."""
     if path.is_file() or path.suffix in (".yaml", ".yml"):
         return path.parent.parent, path.parent.name, path.stem
-    if path.is_dir() and any(p.suffix in (".yaml", ".yml") for p in path.iterdir() if p.is_file()) \
-            and not any(p.is_dir() for p in path.iterdir() if not p.name.startswith(".")):
+    if path.is_dir() and any(re.fullmatch(r"\d{4}\.ya?ml", p.name) for p in path.iterdir()):  # a unit's folder
         return path.parent, path.name, None
     return path, None, None
 
@@ -308,6 +310,7 @@ def parser() -> argparse.ArgumentParser:
                 "  dvht validate\n  dvht validate inputs/quang-phu/2024.yaml --strict", cmd_validate)
     p.add_argument("target", nargs="?", default="inputs", metavar="ĐÍCH", help="một tệp .yaml hoặc thư mục (mặc định: inputs)")
     p.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    p.add_argument("--templates", metavar="THƯ_MỤC", help="kiểm tra cả mẫu trong thư mục này, như dossier --templates")
 
     p = command("evaluate", "in kết quả đánh giá của một tệp (mức từng chỉ tiêu, tiêu chí, đơn vị)",
                 "  dvht evaluate inputs/quang-phu/2024.yaml\n  dvht evaluate inputs/quang-phu/2024.yaml --chi-tiet\n"

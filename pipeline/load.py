@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Path_, Problem, field_path
-from pipeline.sources import MAX_BYTES, SourceError, read_bytes
+from pipeline.sources import MAX_BYTES, SourceError, read_bytes  # noqa: F401  (MAX_BYTES: re-exported)
 from pipeline.vocab import choices
 from pipeline.textnorm import clean_text
 
@@ -301,23 +301,25 @@ class _Builder:
 
 def _meaning(path: Path_) -> str:
     """“: Ngày ký Tờ trình …” — the model's description of the field at `path`, if it has one."""
-    from pydantic import BaseModel
+    from typing import get_origin
 
-    model, info = DossierInput, None
+    model, info, keyed = DossierInput, None, False
     for part in path:
         if isinstance(part, int):
             continue
-        fields = getattr(model, "model_fields", {}) if isinstance(model, type) and issubclass(model, BaseModel) else {}
-        if part not in fields:
-            if model is not None and isinstance(model, type) and issubclass(model, BaseModel):
-                return ""
-            continue  # a dict's key (an indicator code)
-        info = fields[part]
+        if keyed:  # the key of a mapping such as `indicators` (“2.4”)
+            keyed = False
+            continue
+        info = model.model_fields.get(part) if model is not None else None
+        if info is None:
+            return ""
+        keyed = get_origin(info.annotation) is dict
         model = _inner_model(info.annotation)
     return f": {info.description}" if info is not None and info.description else ""
 
 
 def _inner_model(annotation):
+    """The pydantic model inside an annotation (`list[Member]`, `Signer | None`, `dict[str, IndicatorInput]`)."""
     from typing import get_args
 
     from pydantic import BaseModel

@@ -125,7 +125,7 @@ class Recognition(_Strict):
 
 class Decision(_Strict):
     number: Line = Field(description="Số quyết định, ví dụ “125/QĐ-UBND”")
-    date: Date
+    date: Date = Field(description="Ngày ký quyết định, trong năm đánh giá")
     grounds: list[Line] = Field(default_factory=list, description="Các căn cứ thêm (ngoài luật và Thông tư 24), mỗi dòng một căn cứ")
     proposer: OptLine = Field("công chức Văn hóa – xã hội", description="“Theo đề nghị của …”")
     executors: Line = Field("Công chức Văn phòng – thống kê, công chức Văn hóa – xã hội và các ông (bà) có tên tại Điều 1",
@@ -136,7 +136,7 @@ class Decision(_Strict):
 
 class Member(_Strict):
     id: Line = Field(description="Mã ngắn, chữ thường không dấu, dùng để ghi người đánh giá")
-    name: Line
+    name: Line = Field(description="Họ và tên thành viên Tổ")
     position: Line = Field(description="Chức danh, chức vụ, đơn vị công tác")
     role: RoleIn = Field(description="leader (Tổ trưởng) | secretary (Thư ký) | member (Thành viên)")
 
@@ -147,8 +147,8 @@ class Team(_Strict):
 
 
 class StaffMember(_Strict):
-    name: Line
-    position: OptLine = ""
+    name: Line = Field(description="Họ và tên")
+    position: OptLine = Field("", description="Chức danh, chức vụ")
     discipline: YesNo = Field(description="Tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác, chia sẻ")
     training_completed: YesNo = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định")
     digital_training: YesNo = Field(description="Được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số")
@@ -171,14 +171,14 @@ class StaffCounts(_Strict):
 
 class Evidence(_Strict):
     title: Line = Field(description="Tên văn bản, ví dụ “Kế hoạch học tập năm 2024”")
-    number: OptLine = ""
-    date: Date | None = None
+    number: OptLine = Field("", description="Số văn bản, ví dụ “05/KH-UBND”")
+    date: Date | None = Field(None, description="Ngày ban hành (dd/mm/yyyy)")
     issuer: OptLine = Field("", description="Cơ quan ban hành")
 
 
 class IndicatorInput(_Strict):
     assessors: list[Line] = Field(description="Hai người đánh giá (mã trong team.members)")
-    met: YesNo | None = Field(None, description="Chỉ tiêu định tính: đạt (true) hay không (false)")
+    met: YesNo | None = Field(None, description="Chỉ tiêu định tính: có (đạt) hoặc không (không đạt)")
     declared_level: LevelIn | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
     description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
     evidence: list[Evidence] = Field(default_factory=list)

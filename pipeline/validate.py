@@ -2,8 +2,10 @@
 
 `load` guarantees shape and types; here we check what the seed and Thông tư 24 require of a
 dossier: an odd-sized team led by one Tổ trưởng, two distinct assessors from the team for every
-indicator, a staff roster or counts (never both) that add up, every date of evidence inside the
-assessment year, and so on. All problems are gathered, each with its YAML line.
+indicator, a staff roster or counts (never both) that add up, dates in the order a reviewer reads
+them (no evidence after the sheets that cite it, nothing in the future), placeholders that exist,
+file and folder names the build accepts. All problems are gathered, each with its YAML line; some
+are warnings (`Problem.warning`), which build but are printed, and refuse under `--strict`.
 """
 
 from __future__ import annotations

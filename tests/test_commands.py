@@ -172,6 +172,7 @@ def test_dossier_on_a_file_or_a_unit_folder_builds_that_only(inputs, tmp_path):
     assert res.returncode == 0 and "quang-phu/2024" in res.stdout and "xa-khac" not in res.stdout
     assert not (out / "xa-khac").exists() and (out / "quang-phu" / "2024").is_dir()
     assert f"Hồ sơ ở thư mục: {out.resolve()}" in res.stdout
+    (inputs / "xa-khac" / "mau").mkdir()  # a unit folder may hold its own templates
     res = run_cli("dossier", str(inputs / "xa-khac"), "--outputs", str(out), "--no-pdf")
     assert res.returncode == 0 and "xa-khac/2024" in res.stdout and "quang-phu" not in res.stdout
     res = run_cli("dossier", str(inputs), "--outputs", str(out), "--no-pdf", "--unit", "nope")

@@ -7,7 +7,6 @@ import copy
 import io
 import subprocess
 
-import pytest
 from docx import Document
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, docx_texts, edit

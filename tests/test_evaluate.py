@@ -15,7 +15,7 @@ from pipeline.assess import assess_file
 from pipeline.criteria import load_catalogue
 from pipeline.evaluate import evaluate, reaches
 from pipeline.formatting import percent_beside, percent_share
-from pipeline.load import load, parse
+from pipeline.load import parse
 from pipeline.model import DossierInput
 from pipeline.problems import InputError
 from pipeline.vocab import Level

@@ -64,10 +64,6 @@ def recipients(first: list[str], names: list[str], archive: str) -> list[str]:
     return lines + [f"- Lưu: {archive.rstrip(' .')}."]
 
 
-def count_phrase(n: int, noun: str) -> str:
-    return f"{padded(n)} {noun}"
-
-
 def indicator_name(code: str) -> str:
     """“3.4” → “Chỉ tiêu 4 của Tiêu chí 3”, as prose names an indicator."""
     crit, number = code.split(".")
@@ -126,6 +122,7 @@ def number_line(number: str, kind: str) -> str:
 
 
 def dated(place: str, day: dt.date) -> str:
+    """“Quảng Phú, ngày 09 tháng 01 năm 2025” for a document's own date."""
     return place_date(place, day)
 
 
