@@ -226,6 +226,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     todo, results = _plan(found, inputs, outputs, manifest, force, want_pdf, strict)
     if not todo:
         return results
+    from pipeline.hints import command
     from pipeline.templates import check_cached
 
     checked: dict[tuple, list[str]] = {}
@@ -235,7 +236,8 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         if key not in checked:
             checked[key] = check_cached([Path(t) for t in key])
         if checked[key]:
-            results.append(Outcome(job.key, "failed", ["✗ mẫu văn bản hỏng (chạy dvht check-templates): " + e for e in checked[key]]))
+            run = command("dvht check-templates", "make check-templates")
+            results.append(Outcome(job.key, "failed", [f"✗ mẫu văn bản hỏng (chạy {run}): " + e for e in checked[key]]))
         else:
             ready.append(job)
     todo = ready

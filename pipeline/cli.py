@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import traceback
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.hints import command
 from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,11 +153,6 @@ def _target(path: Path) -> tuple[Path, str | None, str | None]:
     return path, None, None
 
 
-def _hint(flag: str, make_var: str) -> str:
-    """Name the option the way the run was started: a make variable under make, the CLI flag otherwise."""
-    return make_var if os.environ.get("DVHT_VIA_MAKE") else flag
-
-
 def cmd_dossier(args) -> int:
     from pipeline.build import build_all
 
@@ -198,11 +193,14 @@ def cmd_new_unit(args) -> int:
     try:
         path = new_unit(Path(args.inputs), args.name, args.year, slug)
     except FileExistsError as exc:
-        _err(f"Đã có tệp {exc.args[0]}; không ghi đè. Để lập năm sau: dvht new-year {slug} {args.year + 1}")
+        again = command(f"dvht new-year {slug} {args.year + 1}", f"make new-year UNIT={slug} YEAR={args.year + 1}")
+        _err(f"Đã có tệp {exc.args[0]}; không ghi đè. Để lập năm sau: {again}")
         return 1
     _out(f"✓ Đã tạo {path}")
-    _out(f"  Mở tệp, thay mọi chỗ “CẦN ĐIỀN”, rồi chạy: dvht validate {path}")
-    _out(f"  Danh sách thành viên từ Excel: dvht staff export {path} danh-sach.xlsx → điền → dvht staff import danh-sach.xlsx {path}")
+    _out(f"  Mở tệp, thay mọi chỗ “CẦN ĐIỀN”, rồi chạy: {command(f'dvht validate {path}', 'make validate')}")
+    dvht = command("dvht", ".venv/bin/dvht")
+    _out(f"  Danh sách thành viên từ Excel: {dvht} staff export {path} danh-sach.xlsx → điền → "
+         f"{dvht} staff import danh-sach.xlsx {path}")
     return 0
 
 
@@ -224,7 +222,8 @@ def cmd_new_year(args) -> int:
         _print_problems(exc.problems)
         return 1
     _out(f"✓ Đã tạo {path} từ {source.name}: giữ đơn vị, Tổ, danh sách (họ tên, chức danh) và lời văn;")
-    _out("  xóa và đánh dấu “CẦN ĐIỀN” mọi số liệu của năm. Xem các chỗ cần điền: dvht validate " + str(path))
+    _out("  xóa và đánh dấu “CẦN ĐIỀN” mọi số liệu của năm. Xem các chỗ cần điền: "
+         + command(f"dvht validate {path}", "make validate"))
     return 0
 
 

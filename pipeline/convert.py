@@ -17,7 +17,9 @@ from pathlib import Path
 
 
 def how_to_get_pdf() -> str:
-    again = "make dossier" if os.environ.get("DVHT_VIA_MAKE") else "lệnh vừa chạy (dvht dossier)"
+    from pipeline.hints import command
+
+    again = command("lệnh vừa chạy (dvht dossier)", "make dossier")
     return (
         "Không tìm thấy công cụ chuyển PDF: đã lập các tệp Word (.docx). Để có PDF: trên Windows/macOS cài Microsoft Word "
         "hoặc LibreOffice (libreoffice.org); trên Linux: sudo apt-get install libreoffice-writer-nogui fonts-liberation2. "

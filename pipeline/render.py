@@ -146,8 +146,14 @@ def _render_problem(exc: Exception) -> str:
     if isinstance(exc, SecurityError):
         return f"bị chặn vì có thể chạy mã Python (vi phạm hộp cát): {text}"
     if m:
-        return f"trường “{m.group(1)}” không có trong dữ liệu; chạy dvht check-templates để xem chi tiết"
-    return f"lỗi khi điền mẫu ({text}); chạy dvht check-templates"
+        return f"trường “{m.group(1)}” không có trong dữ liệu; chạy {_check()} để xem chi tiết"
+    return f"lỗi khi điền mẫu ({text}); chạy {_check()}"
+
+
+def _check() -> str:
+    from pipeline.hints import command
+
+    return command("dvht check-templates", "make check-templates")
 
 
 def normalise_zip(data: bytes) -> bytes:

@@ -147,3 +147,13 @@ def test_the_dvht_command_is_installed():
     dvht = os.path.join(os.path.dirname(sys.executable), "dvht")
     res = subprocess.run([dvht, "--help"], capture_output=True, text=True, encoding="utf-8")
     assert res.returncode == 0 and res.stdout.startswith("cách dùng: dvht")
+
+
+def test_hints_name_make_or_dvht_as_the_run_was_started(tmp_path):
+    env_make = {**os.environ, "DVHT_VIA_MAKE": "1"}
+    cmd = [sys.executable, "-m", "pipeline", "new-unit", "--name", "Ủy ban nhân dân xã Hòa An", "--year", "2025"]
+    res = subprocess.run([*cmd, "--inputs", str(tmp_path / "a")], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env_make)
+    assert "rồi chạy: make validate" in res.stdout and ".venv/bin/dvht staff export" in res.stdout
+    env = {k: v for k, v in os.environ.items() if k != "DVHT_VIA_MAKE"}
+    res = subprocess.run([*cmd, "--inputs", str(tmp_path / "b")], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env)
+    assert "rồi chạy: dvht validate" in res.stdout and "make validate" not in res.stdout and ".venv/bin" not in res.stdout
