@@ -69,18 +69,24 @@ class Compiled:
     core: etree._Element
     core_templates: dict[str, object]
     static_zip: bytes  # every other part, as python-docx writes it, zipped once
+    around: tuple[bytes, bytes] | None = None  # the document part before and after its body: see `_as_text`
+    emptiable: str = ""  # a regex of the elements a render can leave empty (their content is all Jinja)
 
     def render(self, context: dict, created: dt.datetime, title: str) -> bytes:
         xml = _post(self.tpl, self.body.render(context))
-        tree = self.tpl.fix_tables(xml)
-        self.tpl.docx_ids_index = 1000
-        self.tpl.fix_docpr_ids(tree)
-        shell = copy.deepcopy(self.shell)
-        shell.insert(self.body_index, tree)
+        if self.around is not None and "</w:tblGrid></w:tbl>" not in xml:
+            document = self.around[0] + _as_text(xml, self.emptiable).encode("utf-8") + self.around[1]
+        else:
+            tree = self.tpl.fix_tables(xml)
+            self.tpl.docx_ids_index = 1000
+            self.tpl.fix_docpr_ids(tree)
+            shell = copy.deepcopy(self.shell)
+            shell.insert(self.body_index, tree)
+            document = serialize_part_xml(shell)
         out = io.BytesIO(self.static_zip)
         out.seek(0, io.SEEK_END)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(_entry("word/document.xml"), serialize_part_xml(shell))
+            z.writestr(_entry("word/document.xml"), document)
             for name, template in self.parts:
                 rendered = _post(self.tpl, template.render(context))
                 z.writestr(_entry(name), serialize_part_xml(parse_xml(rendered.encode("utf-8"))))
@@ -97,6 +103,51 @@ class Compiled:
         props.revision = 1
         props.title = title
         return serialize_part_xml(element)
+
+
+_BODY_OPEN = re.compile(r"^<w:body[^>]*>")
+
+
+def _emptiable(patched: str) -> str:
+    """A regex for `<x …></x>` of the elements whose whole content in the template is Jinja (`<w:t>{{ v }}</w:t>`):
+    the only ones a render can leave empty, since the rest of the template is lxml's own serialisation."""
+    opened = set(re.findall(r"<([\w:]+)(?: [^<>]*)?>(?=\{[{%])", patched))
+    closed = set(re.findall(r"(?<=[}%]\})</([\w:]+)>", patched))
+    tags = sorted(opened & closed)
+    return r"<(%s)( [^<>]*)?></\1>" % "|".join(map(re.escape, tags)) if tags else ""
+
+
+def _as_text(xml: str, emptiable: str) -> str:
+    """The rendered body as lxml would serialise it once parsed and put back in the document — for a template
+    `_text_safe` accepted: the body's namespace declarations dropped (the document declares them), empty
+    elements closed as `<x/>`, and markupsafe's `&#39;`/`&#34;` written as lxml writes text: `'`, `"`."""
+    xml = _BODY_OPEN.sub("<w:body>", xml, count=1)
+    xml = xml.replace("&#39;", "'").replace("&#34;", '"')
+    return re.sub(emptiable, r"<\1\2/>", xml) if emptiable else xml
+
+
+def _text_safe(patched: str) -> bool:
+    """Whether this template's rendered body can be written as text, skipping the parse and serialisation docxtpl
+    does (`fix_tables`, `fix_docpr_ids`, lxml) because they cannot change it: no Jinja inside a tag (values only in
+    text), no image ids, and every table's rows exactly as wide as its grid with at least one row that no tag can
+    remove, so `fix_tables` has nothing to add or remove whatever rows the data repeats or drops."""
+    if re.search(r"<[^<>]*[{][{%]", patched) or "docPr" in patched:
+        return False
+    tree = etree.fromstring(patched.encode("utf-8"))
+    ns = "{" + tree.nsmap["w"] + "}"
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        if grid is None:
+            return False
+        columns = len(grid.findall(ns + "gridCol"))
+        for row in table.iter(ns + "tr"):
+            width = 0
+            for cell in row.findall(ns + "tc"):
+                span = cell.find(f"{ns}tcPr/{ns}gridSpan")
+                width += int(span.get(ns + "val")) if span is not None else 1
+            if width != columns:
+                return False
+    return True
 
 
 def _jinja(env, source: str, codes: dict, key: str):
@@ -116,6 +167,7 @@ def compile_template(data: bytes, env, codes: dict | None = None) -> Compiled:
             raise Unsupported(part.partname)
     body_xml = tpl.patch_xml(tpl.get_xml())
     body = _jinja(env, re.sub(r"<w:p([ >])", r"\n<w:p\1", body_xml), codes, "body")
+    text_safe = _text_safe(body_xml)
     root = tpl.docx._element
     body_element = root.body
     shell = copy.deepcopy(root)
@@ -141,7 +193,17 @@ def compile_template(data: bytes, env, codes: dict | None = None) -> Compiled:
                 continue
             dst.writestr(_entry(item.filename), src.read(item.filename))
     tpl.docx = None  # keep the helpers, drop the package
-    return Compiled(tpl, body, shell, index, rendered_parts, copy.deepcopy(core_part), core_templates, static.getvalue())
+    return Compiled(tpl, body, shell, index, rendered_parts, copy.deepcopy(core_part), core_templates, static.getvalue(),
+                    _around(shell, index) if text_safe else None, _emptiable(body_xml))
+
+
+def _around(shell, index: int) -> tuple[bytes, bytes]:
+    """The serialised document part split where its body goes."""
+    probe = copy.deepcopy(shell)
+    probe.insert(index, etree.Element(etree.QName(shell.nsmap["w"], "body")))
+    whole = serialize_part_xml(probe)
+    before, after = whole.split(b"<w:body/>", 1)
+    return before, after
 
 
 _CACHE: dict[str, Compiled | None] = {}
@@ -193,7 +255,8 @@ def _stamp() -> bytes:
 def _save(path: Path, c: Compiled, codes: dict) -> None:
     payload = {"static": c.static_zip, "shell": etree.tostring(c.shell), "index": c.body_index,
                "body": marshal.dumps(codes["body"]), "parts": [(n, marshal.dumps(codes[n])) for n, _ in c.parts],
-               "core": etree.tostring(c.core), "props": {p: marshal.dumps(codes["prop:" + p]) for p in c.core_templates}}
+               "core": etree.tostring(c.core), "props": {p: marshal.dumps(codes["prop:" + p]) for p in c.core_templates},
+               "around": c.around, "emptiable": c.emptiable}
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -212,7 +275,8 @@ def _load(path: Path, env) -> Compiled | None:
         # python-docx's own parser: the core properties element must be its CT_CoreProperties
         return Compiled(tpl, code(payload["body"]), parse_xml(payload["shell"]), payload["index"],
                         [(n, code(b)) for n, b in payload["parts"]], parse_xml(payload["core"]),
-                        {p: code(b) for p, b in payload["props"].items()}, payload["static"])
+                        {p: code(b) for p, b in payload["props"].items()}, payload["static"], payload["around"],
+                        payload["emptiable"])
     except (OSError, ValueError, EOFError, TypeError, KeyError, etree.XMLSyntaxError):
         return None
 
