@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+@lru_cache(maxsize=8192)  # the same labels and names come back in every document of a batch
 def clean_text(value: str) -> str:
     """NFC, line ends folded to LF, and characters illegal in XML (vertical tab, form feed, NUL…) removed."""
     if "\r" not in value and unicodedata.is_normalized("NFC", value) and not _ILLEGAL_XML.search(value):
