@@ -128,10 +128,10 @@ def _as_text(xml: str, emptiable: str) -> str:
 
 def _text_safe(patched: str) -> bool:
     """Whether this template's rendered body can be written as text, skipping the parse and serialisation docxtpl
-    does (`fix_tables`, `fix_docpr_ids`, lxml) because they cannot change it: no Jinja inside a tag (values only in
-    text), no image ids, and every table's rows exactly as wide as its grid with at least one row that no tag can
+    does (`fix_tables`, `fix_docpr_ids`, lxml) because they cannot change it: no value printed inside a tag (values
+    only in text; statements such as `{% vm %}`'s `restart`/`continue` print no value), no image ids, and every table's rows exactly as wide as its grid with at least one row that no tag can
     remove, so `fix_tables` has nothing to add or remove whatever rows the data repeats or drops."""
-    if re.search(r"<[^<>]*[{][{%]", patched) or "docPr" in patched:
+    if re.search(r"<[^<>]*[{][{]", patched) or "docPr" in patched:  # a value inside a tag: escaped otherwise by lxml
         return False
     tree = etree.fromstring(patched.encode("utf-8"))
     ns = "{" + tree.nsmap["w"] + "}"
