@@ -351,6 +351,19 @@ class _PlainResolver(yaml.resolver.BaseResolver):
         return super().resolve(kind, value, implicit)
 
 
+class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                  yaml.constructor.SafeConstructor, _PlainResolver):
+    """PyYAML's pure-Python parser with the same resolver: both paths type scalars alike."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _PlainResolver.__init__(self)
+
+
 if getattr(yaml, "__with_libyaml__", False):
     class _FastLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _PlainResolver):
         def __init__(self, stream):
@@ -365,7 +378,7 @@ def _loader():
     """libyaml's composer when PyYAML was built with it (the same nodes and line marks, several times faster);
     the pure-Python one otherwise, or when DVHT_PURE_YAML is set (tests run both)."""
     if os.environ.get("DVHT_PURE_YAML") or _FastLoader is None:
-        return yaml.SafeLoader
+        return _PureLoader
     return _FastLoader
 
 
@@ -379,7 +392,7 @@ def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], 
         root = compose(text)
     except yaml.YAMLError:
         try:  # the pure-Python parser words syntax errors best: ask it for the message
-            yaml.compose(text, Loader=yaml.SafeLoader)
+            yaml.compose(text, Loader=_PureLoader)
         except yaml.YAMLError as exc:
             raise InputError([_syntax_problem(name, exc, text)]) from None
         except RecursionError:

@@ -125,3 +125,28 @@ def test_a_value_inside_a_tag_takes_the_parse_path_and_still_matches(tmp_path):
     ctx = contexts[DOCUMENTS[0].key]
     assert parts(c.render(ctx, CREATED, "t")) == parts(render_reference(data, ctx, CREATED, "t"))
     compiled_mod._CACHE.clear()
+
+
+def _outcome(path):
+    from pipeline.problems import InputError
+
+    try:
+        loaded = load(path)
+    except InputError as exc:
+        return [str(p) for p in exc.problems]
+    return loaded.model, loaded.lines, loaded.text_lines
+
+
+def test_the_hostile_corpus_loads_alike_on_both_yaml_paths(monkeypatch, tmp_path):
+    """Every case of the hostile corpus gives the same values, lines and messages with libyaml and without."""
+    from hostile_cases import CASES
+
+    for i, case in enumerate(CASES):
+        path = tmp_path / f"c{i}" / "2024.yaml"
+        path.parent.mkdir()
+        path.write_bytes(case.bytes())
+        monkeypatch.delenv("DVHT_PURE_YAML", raising=False)
+        fast = _outcome(path)
+        monkeypatch.setenv("DVHT_PURE_YAML", "1")
+        pure = _outcome(path)
+        assert fast == pure, case.id
