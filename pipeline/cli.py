@@ -46,7 +46,10 @@ def _counts(problems) -> str:
     from pipeline.problems import errors_and_warnings
 
     errors, warnings = errors_and_warnings(problems)
-    return ", ".join(filter(None, [f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings else ""]))
+    to_fill = sum(1 for p in problems if p.message.startswith("cần điền"))
+    errors -= to_fill
+    return ", ".join(filter(None, [f"{to_fill} chỗ cần điền" if to_fill else "", f"{errors} lỗi" if errors else "",
+                                   f"{warnings} cảnh báo" if warnings else ""]))
 
 
 def cmd_validate(args) -> int:

@@ -52,8 +52,9 @@ def test_new_unit_then_validate_lists_only_what_to_fill(tmp_path):
         assert expected in fields, expected
     # every line named is the line holding the marker
     lines = text.split("\n")
+    assert f"{path}: {len(found)} chỗ cần điền" in res.stderr  # the summary counts what is left to fill
     for line in res.stderr.splitlines():
-        if ".yaml:" in line and "cần điền" in line:
+        if line.startswith("  ✗") and "cần điền" in line:
             n = int(line.split(".yaml:", 1)[1].split(":", 1)[0])
             assert "CẦN ĐIỀN" in lines[n - 1], (n, lines[n - 1])
     again = run_cli("new-unit", "--name", "Ủy ban nhân dân xã Tân Mỹ", "--year", "2025", "--inputs", str(tmp_path / "inputs"))
