@@ -9,7 +9,7 @@ import subprocess
 
 from docx import Document
 
-from conftest import EXAMPLE, EXAMPLE_TEXT, docx_texts, edit
+from conftest import EXAMPLE, EXAMPLE_TEXT, ROOT, docx_texts, edit
 from pipeline.assess import assess_file
 from pipeline.build import build_all
 from pipeline.criteria import load_catalogue
@@ -215,3 +215,65 @@ def test_mau1_pdf_pages_carry_no_repeated_numbers(built):
     for page in pages:
         first = page.strip().splitlines()[0].strip()
         assert not first.isdigit(), first  # each sheet's first page is unnumbered; numbers restart per sheet
+
+
+def _style_ids(data: bytes) -> tuple[set, set]:
+    """(styles defined in styles.xml, styles referenced by any other part) of a .docx."""
+    import re
+    import zipfile
+
+    package = zipfile.ZipFile(io.BytesIO(data))
+    defined = set(re.findall(rb'<w:style [^>]*w:styleId="([^"]+)"', package.read("word/styles.xml")))
+    referenced = set()
+    for name in package.namelist():
+        if name.endswith(".xml") and "styles" not in name.lower():
+            referenced |= set(re.findall(rb'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', package.read(name)))
+    return defined, referenced
+
+
+def test_lean_styles_keeps_what_is_used_with_its_chain_and_drops_the_rest():
+    from pipeline.documents.docxkit import lean_styles
+
+    doc = Document()
+    doc.add_paragraph("Mục lớn", style="Heading 1")
+    before, _ = _style_ids(_saved(doc))
+    buffer = io.BytesIO()
+    lean_styles(doc).save(buffer)
+    names = zipfile_names(buffer.getvalue())
+    defined, referenced = _style_ids(buffer.getvalue())
+    assert {b"Heading1", b"Heading1Char", b"Normal"} <= defined  # used, linked, based on / followed by
+    assert b"Title" in before and b"Title" not in defined and b"Quote" not in defined
+    assert referenced <= defined
+    assert len(defined) < len(before) / 5
+    assert "word/stylesWithEffects.xml" not in names
+    assert b"stylesWithEffects" not in _part(buffer.getvalue(), "word/_rels/document.xml.rels")
+    assert b"stylesWithEffects" not in _part(buffer.getvalue(), "[Content_Types].xml")
+
+
+def test_built_in_templates_define_every_style_they_use_and_nothing_else_large():
+    from pipeline.documents import DOCUMENTS
+
+    for doc_spec in DOCUMENTS:
+        data = (ROOT / "templates" / doc_spec.template).read_bytes()
+        defined, referenced = _style_ids(data)
+        assert referenced and referenced <= defined, doc_spec.template
+        assert len(defined) <= 20, (doc_spec.template, sorted(defined))
+        assert "word/stylesWithEffects.xml" not in zipfile_names(data)
+
+
+def _saved(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _part(data: bytes, name: str) -> bytes:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
+def zipfile_names(data: bytes) -> list[str]:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).namelist()

@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.documents import DOCUMENTS  # noqa: E402
+from pipeline.documents.docxkit import lean_styles  # noqa: E402
 from pipeline.render import normalise_zip  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
@@ -33,7 +34,7 @@ def _sha(data: bytes) -> str:
 
 def built(spec) -> bytes:
     buffer = io.BytesIO()
-    spec.module().template().save(buffer)
+    lean_styles(spec.module().template()).save(buffer)
     return normalise_zip(buffer.getvalue())
 
 

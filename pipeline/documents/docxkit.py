@@ -345,3 +345,42 @@ def form_label(container, label: str):
     return para(container, label, bold=True, align=RIGHT, after=0, size=13)
 
 
+
+
+# ---------------------------------------------------------------- the saved package
+
+_STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def lean_styles(doc: Document) -> Document:
+    """Keep only the styles the package uses (with what they are based on, link to or are followed by, and
+    the defaults) and drop Word 2010's stylesWithEffects copy. python-docx's blank document carries 164
+    styles (350 KB) that LibreOffice builds one by one for every document it converts: without them a
+    conversion takes about 30% less time, and the pages come out pixel-identical (measured, issue 15).
+    Word supplies its built-in styles again when an officer picks one."""
+    styles = doc.styles.element
+    used = set()
+    for part in doc.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None or element is styles:
+            continue
+        for ref in _STYLE_REFS:
+            used.update(e.get(qn("w:val")) for e in element.iter(qn(ref)))
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
+    keep = used | {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"}
+    todo = list(keep)
+    while todo:
+        style = by_id.get(todo.pop())
+        for tag_name in ("w:basedOn", "w:next", "w:link"):
+            ref = style.find(qn(tag_name)) if style is not None else None
+            if ref is not None and ref.get(qn("w:val")) not in keep:
+                keep.add(ref.get(qn("w:val")))
+                todo.append(ref.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype == _STYLES_WITH_EFFECTS:
+            doc.part.drop_rel(rid)
+    return doc
