@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 MERGED = "ho-so-tu-danh-gia.pdf"
 SUMMARY = "ket-qua-danh-gia.txt"
+MERGES_PER_WORKER = 4  # below this a process pool costs more than it saves (spawned on Windows)
 
 
 @dataclass
@@ -254,7 +255,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         staged = _stage_all(todo, staging, jobs, bar, strict)
         good = [o for o in staged if o.status == "built"]
         if want_pdf and good:
-            _make_pdfs(good, staging)
+            _make_pdfs(good, staging, jobs)
         for o in good:
             unit, year = o.key.split("/")
             final = outputs / unit / year
@@ -327,8 +328,9 @@ def _warm(todo: list[Job]) -> None:
         warm([spec for spec in DOCUMENTS], [Path(t) for t in folders])
 
 
-def _make_pdfs(good: list[Outcome], staging: Path) -> None:
-    """One converter run for every document of the batch, then a merged PDF per dossier in reading order."""
+def _make_pdfs(good: list[Outcome], staging: Path, jobs: int | None = None) -> None:
+    """One converter run for every document of the batch, then a merged PDF per dossier in reading order
+    (the merges spread over the cores when there are several: pypdf reads every page of every part)."""
     from pipeline.convert import merge, to_pdf
     from pipeline.documents import spec
 
@@ -342,6 +344,7 @@ def _make_pdfs(good: list[Outcome], staging: Path) -> None:
             sources.append(src)
     pdf_dir = staging / "_pdf_out"
     to_pdf(sources, pdf_dir)
+    merges = []
     for o in good:
         folder = Path(o.staged)
         parts = []
@@ -351,7 +354,15 @@ def _make_pdfs(good: list[Outcome], staging: Path) -> None:
             os.replace(pdf, target)
             parts.append((spec(key).title, target))
         unit, year = o.key.split("/")
-        merge(parts, folder / MERGED, f"Hồ sơ tự đánh giá Đơn vị học tập — {unit} — {year}")
+        merges.append((parts, folder / MERGED, f"Hồ sơ tự đánh giá Đơn vị học tập — {unit} — {year}"))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(merges) // MERGES_PER_WORKER))
+    if workers == 1:
+        for args in merges:
+            merge(*args)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for done in [pool.submit(merge, *args) for args in merges]:
+            done.result()
 
 
 def _report(outcomes: list[Outcome], seconds: float, out, outputs: Path | None = None) -> None:

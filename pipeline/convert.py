@@ -187,10 +187,15 @@ def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
     """Concatenate PDFs in order, one bookmark per part at its first page."""
     from pypdf import PdfReader, PdfWriter
 
+    from pypdf.errors import PyPdfError
+
     writer = PdfWriter()
     for name, path in parts:
         start = len(writer.pages)
-        writer.append(PdfReader(str(path)))
+        try:
+            writer.append(PdfReader(str(path)))
+        except (PyPdfError, ValueError, KeyError) as exc:  # a truncated or damaged PDF from the converter
+            raise ConversionError(f"không đọc được {path.name} để ghép hồ sơ ({exc})") from None
         writer.add_outline_item(title=name, page_number=start)
     writer.add_metadata({"/Title": title, "/Producer": "dvht-dossier"})
     with open(dest, "wb") as fh:

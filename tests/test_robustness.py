@@ -233,6 +233,67 @@ def test_a_run_without_converter_keeps_good_pdfs_and_drops_stale_ones(project, m
     assert run() == 0 and any("✓ đã lập" in line for line in lines) and (folder / MERGED).exists()
 
 
+def test_many_dossiers_merged_over_the_cores_each_from_its_own_parts(project, monkeypatch):
+    """Nine unit-years (enough for the merges to spread over worker processes): each merged PDF holds its
+    own documents' pages in reading order, one bookmark per document."""
+    import pipeline.convert as convert
+    from pypdf import PdfReader
+
+    widths = {}
+
+    def marked(sources, outdir):  # each PDF a page whose width says which file it came from
+        outdir.mkdir(parents=True, exist_ok=True)
+        for i, src in enumerate(sources):
+            writer = PdfWriter()
+            widths[src.stem] = 400 + i
+            writer.add_blank_page(width=400 + i, height=842)
+            with open(outdir / (src.stem + ".pdf"), "wb") as fh:
+                writer.write(fh)
+        return [outdir / (s.stem + ".pdf") for s in sources]
+
+    monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
+    monkeypatch.setattr(convert, "to_pdf", marked)
+    monkeypatch.setattr(build_mod, "MERGES_PER_WORKER", 2)
+    for k in range(8):
+        (project / "inputs" / f"xa-{k}").mkdir()
+        (project / "inputs" / f"xa-{k}" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    lines: list[str] = []
+    assert build_all(project / "inputs", project / "outputs", progress=False, out=lines.append, jobs=2) == 0, lines
+    merged = sorted((project / "outputs").glob("*/2024/" + MERGED))
+    assert len(merged) == 9
+    for path in merged:
+        reader = PdfReader(str(path))
+        unit = path.parent.parent.name
+        documents = [spec for spec in DOCUMENTS if (path.parent / (spec.stem + ".pdf")).exists()]
+        assert [o.title for o in reader.outline] == [spec.title for spec in documents]
+        assert [round(float(page.mediabox.width)) for page in reader.pages] == \
+            [widths[f"{unit}__2024__{spec.stem}"] for spec in documents]
+
+
+def test_a_damaged_pdf_from_the_converter_fails_the_batch_in_words_and_keeps_the_old_dossier(project, monkeypatch):
+    import pipeline.convert as convert
+
+    monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
+    monkeypatch.setattr(convert, "to_pdf", _fake_pdfs)
+    folder = project / "outputs" / "quang-phu" / "2024"
+    lines: list[str] = []
+    assert build_all(project / "inputs", project / "outputs", progress=False, out=lines.append) == 0
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def truncated(sources, outdir):
+        made = _fake_pdfs(sources, outdir)
+        made[0].write_bytes(made[0].read_bytes()[:40])  # starts as a PDF, ends nowhere
+        return made
+
+    monkeypatch.setattr(convert, "to_pdf", truncated)
+    lines.clear()
+    assert build_all(project / "inputs", project / "outputs", progress=False, out=lines.append, force=True) == 1
+    text = "\n".join(lines)
+    assert "chuyển PDF thất bại" in text and "không đọc được" in text and "để ghép hồ sơ" in text, text
+    assert "Traceback" not in text
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
 # ---------------------------------------------------------------- LibreOffice
 
 def _fake_soffice(tmp_path, body: str) -> Path:

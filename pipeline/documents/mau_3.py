@@ -6,7 +6,6 @@ the head's authority line, not a team role; the team's own page keeps the Tổ t
 
 from __future__ import annotations
 
-import re
 
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -53,11 +52,27 @@ def _strings(value) -> list[str]:
     return []
 
 
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w means in a regex over text
+
+
+def _mentions(corpus: str, short: str) -> bool:
+    """`short` stands in `corpus` as a word of its own (no letter or digit right before or after it).
+    The same as searching (?<!\\w)short(?!\\w), without the regex engine trying every position."""
+    at = corpus.find(short)
+    while at >= 0:
+        end = at + len(short)
+        if not (at and _is_word(corpus[at - 1])) and not (end < len(corpus) and _is_word(corpus[end])):
+            return True
+        at = corpus.find(short, at + 1)
+    return False
+
+
 def _abbreviations(d: Dossier, texts: list[str]) -> list[dict]:
     table = dict(BUILTIN_ABBREVIATIONS)
     table.update({ab.short: ab.full for ab in d.model.report.abbreviations})
     corpus = "\n".join(texts)
-    used = [short for short in table if re.search(rf"(?<!\w){re.escape(short)}(?!\w)", corpus)]
+    used = [short for short in table if _mentions(corpus, short)]
     used.sort(key=lambda s: s.casefold())
     return [{"index": i, "short": s, "full": table[s]} for i, s in enumerate(used, 1)]
 
