@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.opc.coreprops import CoreProperties
@@ -33,6 +33,9 @@ ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
 # docxtpl's template-author escapes; in values they travel as private-use characters (see render.py)
 OPEN, CLOSE = "\ue000", "\ue001"
 CORE = "docProps/core.xml"
+# zlib level of the parts written on every render: 3 deflates three times faster than the default 6, for a
+# document.xml about a third larger (Mẫu 1: 9,6 KB against 7,2 KB); the parts zipped once keep level 6
+RENDERED_LEVEL = 3
 _PROPS = ("author", "comments", "identifier", "language", "subject", "title")
 
 
@@ -71,6 +74,7 @@ class Compiled:
     static_zip: bytes  # every other part, as python-docx writes it, zipped once
     around: tuple[bytes, bytes] | None = None  # the document part before and after its body: see `_as_text`
     emptiable: str = ""  # a regex of the elements a render can leave empty (their content is all Jinja)
+    seen: dict = field(default_factory=dict)  # rendered header/footer text -> its bytes
 
     def render(self, context: dict, created: dt.datetime, title: str) -> bytes:
         xml = _post(self.tpl, self.body.render(context))
@@ -86,12 +90,20 @@ class Compiled:
         out = io.BytesIO(self.static_zip)
         out.seek(0, io.SEEK_END)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(_entry("word/document.xml"), document)
+            z.writestr(_entry("word/document.xml"), document, compresslevel=RENDERED_LEVEL)
             for name, template in self.parts:
-                rendered = _post(self.tpl, template.render(context))
-                z.writestr(_entry(name), serialize_part_xml(parse_xml(rendered.encode("utf-8"))))
-            z.writestr(_entry(CORE), self._core(context, created, title))
+                z.writestr(_entry(name), self._part(_post(self.tpl, template.render(context))), compresslevel=RENDERED_LEVEL)
+            z.writestr(_entry(CORE), self._core(context, created, title), compresslevel=RENDERED_LEVEL)
         return out.getvalue()
+
+    def _part(self, rendered: str) -> bytes:
+        """A header or footer as python-docx writes it; most render the same text every time (a page number
+        field, a fixed line), so each distinct text is serialised once."""
+        if rendered not in self.seen:
+            if len(self.seen) > 64:
+                self.seen.clear()
+            self.seen[rendered] = serialize_part_xml(parse_xml(rendered.encode("utf-8")))
+        return self.seen[rendered]
 
     def _core(self, context: dict, created: dt.datetime, title: str) -> bytes:
         element = copy.deepcopy(self.core)
