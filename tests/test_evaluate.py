@@ -196,3 +196,13 @@ def test_second_catalogue_is_data_only(tmp_path, monkeypatch):
         assert evaluate(model, cat).indicator("2.1").level == Level.LEVEL_1
     finally:
         criteria.load_catalogue.cache_clear()
+
+
+def test_every_catalogue_reads_the_same_with_libyaml_and_pure_python():
+    import yaml
+
+    from pipeline.criteria import CATALOGUE_DIR, available, read_yaml
+
+    for regulation in available():
+        path = CATALOGUE_DIR / f"{regulation}.yaml"
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), regulation
