@@ -256,10 +256,16 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         good = [o for o in staged if o.status == "built"]
         if want_pdf and good:
             _make_pdfs(good, staging, jobs)
+        # The record is written twice a batch, not once per dossier (that grew as n², 6 s for 1.000): first
+        # without the dossiers about to be replaced, so a run killed mid-way leaves them to be rebuilt and
+        # never a record that vouches for a folder it does not describe; then once, after every swap.
+        before = {o.key: manifest.pop(o.key) for o in good if o.key in manifest}
+        if before:
+            write_manifest(outputs, manifest)
         for o in good:
             unit, year = o.key.split("/")
             final = outputs / unit / year
-            entry = manifest.get(o.key) or {}
+            entry = before.get(o.key) or {}
             has_pdf = want_pdf
             if not want_pdf and entry.get("pdf") and final.is_dir():
                 if entry.get("fingerprint") == o.fingerprint:  # same content: its PDFs are still good
@@ -272,9 +278,12 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                 swap_in(Path(o.staged), final, staging / "_old")
             except OSError as exc:
                 o.status, o.problems = "failed", [f"✗ {explain(exc)}; hồ sơ cũ giữ nguyên"]
+                if o.key in before:  # the old dossier stayed whole: its record still holds
+                    manifest[o.key] = before[o.key]
                 continue
             manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": has_pdf, "warnings": o.problems,
                                "files": sorted(p.name for p in final.iterdir()), "templates": o.templates}
+        if good:
             write_manifest(outputs, manifest)
         results += staged
     except ConversionError as exc:  # nothing of this batch was swapped in

@@ -126,6 +126,50 @@ def test_interrupted_swap_is_recovered(tree):
     assert not (outputs / ".staging-99999").exists()
 
 
+def test_a_run_killed_right_after_a_swap_never_leaves_a_record_vouching_for_other_content(tree, monkeypatch):
+    """Killed between replacing a dossier and writing the record: going back to the earlier input must
+    rebuild, not find the old fingerprint and keep the newer dossier."""
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    run()
+    add("xa-a", edit(EXAMPLE_TEXT, "Một số máy tính đã cũ", "Nhiều máy tính đã cũ"))
+    real = build_mod.swap_in
+
+    def killed_after(*args):
+        real(*args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_mod, "swap_in", killed_after)
+    with pytest.raises(KeyboardInterrupt):
+        run(jobs=1)
+    monkeypatch.setattr(build_mod, "swap_in", real)
+    add("xa-a")  # the officer takes the correction back
+    code, text = run()
+    assert code == 0 and "✓ đã lập     xa-a/2024" in text, text
+    assert "Một số máy tính đã cũ" in _body_texts(outputs / "xa-a" / "2024")
+
+
+def _body_texts(folder) -> str:
+    import zipfile
+
+    return "".join(zipfile.ZipFile(f).read("word/document.xml").decode("utf-8") for f in sorted(folder.glob("*.docx")))
+
+
+def test_a_batch_writes_its_record_a_fixed_number_of_times(tree, monkeypatch):
+    inputs, outputs, add, run = tree
+    for k in range(6):
+        add(f"xa-{k}")
+    run()
+    writes = []
+    real = build_mod.write_manifest
+    monkeypatch.setattr(build_mod, "write_manifest", lambda *a: (writes.append(1), real(*a)))
+    for k in range(6):
+        add(f"xa-{k}", edit(EXAMPLE_TEXT, "Một số máy tính đã cũ", f"Máy tính số {k} đã cũ"))
+    code, text = run()
+    assert code == 0 and text.count("✓ đã lập") == 6
+    assert len(writes) <= 2  # once per dossier grew as n²: 6 s of a 1.000 unit-year batch
+
+
 def test_one_failing_input_does_not_stop_the_others(tree):
     inputs, outputs, add, run = tree
     add("xa-a")
