@@ -220,14 +220,15 @@ def main(argv=None) -> int:
         else:
             print("\n(d, e) PDF: LibreOffice not found, skipped")
 
-        build_all(inputs, tmp / "out-all", pdf=False, progress=False, out=quiet)
+        t_first_all, _ = timed(lambda: build_all(inputs, tmp / "out-all", pdf=False, progress=False, out=quiet))
         hundred = tmp / "hundred"
         for p in paths[:100]:
             shutil.copytree(p.parent, hundred / p.parent.name)
         build_all(hundred, tmp / "out-hundred", pdf=False, progress=False, out=quiet)
         t100, _ = timed(lambda: build_all(hundred, tmp / "out-hundred", pdf=False, progress=False, out=quiet))
         t1000, _ = timed(lambda: build_all(inputs, tmp / "out-all", pdf=False, progress=False, out=quiet))
-        print(f"\n(f) no-op rebuild: 100 unit-years {t100:.3f} s; 1.000 unit-years {t1000:.3f} s (target ≤ 0,5 s)")
+        print(f"\n(f) no-op rebuild: 100 unit-years {t100:.3f} s; 1.000 unit-years {t1000:.3f} s (target ≤ 0,5 s); "
+              f"the first build of those 1.000 (DOCX): {t_first_all:.1f} s")
 
         from pipeline.assess import assess_file
 
