@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 MERGED = "ho-so-tu-danh-gia.pdf"
 SUMMARY = "ket-qua-danh-gia.txt"
-MERGES_PER_WORKER = 4  # below this a process pool costs more than it saves (spawned on Windows)
+MERGES_PER_WORKER = 4  # merges per worker below which a process pool costs more than it saves
 
 
 @dataclass
@@ -365,7 +366,7 @@ def _make_pdfs(good: list[Outcome], staging: Path, jobs: int | None = None) -> N
         unit, year = o.key.split("/")
         merges.append((parts, folder / MERGED, f"Hồ sơ tự đánh giá Đơn vị học tập — {unit} — {year}"))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(merges) // MERGES_PER_WORKER))
-    if workers == 1:
+    if workers == 1 or multiprocessing.get_start_method() != "fork":  # a spawned worker costs more than it saves
         for args in merges:
             merge(*args)
         return
