@@ -186,7 +186,6 @@ def _is_pdf(path: Path) -> bool:
 def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
     """Concatenate PDFs in order, one bookmark per part at its first page."""
     from pypdf import PdfReader, PdfWriter
-
     from pypdf.errors import PyPdfError
 
     writer = PdfWriter()

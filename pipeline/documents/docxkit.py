@@ -345,8 +345,6 @@ def form_label(container, label: str):
     return para(container, label, bold=True, align=RIGHT, after=0, size=13)
 
 
-
-
 # ---------------------------------------------------------------- the saved package
 
 _STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink")

@@ -6,7 +6,6 @@ the head's authority line, not a team role; the team's own page keeps the Tổ t
 
 from __future__ import annotations
 
-
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Mm, Pt
