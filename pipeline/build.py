@@ -58,6 +58,7 @@ class Outcome:
     templates: list[str] = field(default_factory=list)  # the template files used
     documents: list[str] = field(default_factory=list)  # keys of the documents made, in dossier order
     warnings: int = 0
+    unit_name: str = ""  # the unit's full name, for the merged PDF's title
 
 
 # ---------------------------------------------------------------- discovery and fingerprints
@@ -119,7 +120,7 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     used = [str(locate(spec, [Path(t) for t in job.templates])) for spec in made]
     return Outcome(job.key, "built", [f"{p.symbol} {p}" for p in loaded.warnings], staged=str(folder), templates=used,
                    level=assessment.unit_level.label, fingerprint=job.fingerprint, notes=list(skipped.values()),
-                   documents=[d.key for d in made], warnings=len(loaded.warnings))
+                   documents=[d.key for d in made], warnings=len(loaded.warnings), unit_name=loaded.model.unit.name)
 
 
 # ---------------------------------------------------------------- the batch
@@ -364,7 +365,7 @@ def _make_pdfs(good: list[Outcome], staging: Path, jobs: int | None = None) -> N
             os.replace(pdf, target)
             parts.append((spec(key).title, target))
         unit, year = o.key.split("/")
-        merges.append((parts, folder / MERGED, f"Hồ sơ tự đánh giá Đơn vị học tập — {unit} — {year}"))
+        merges.append((parts, folder / MERGED, f"{o.unit_name or unit} — Hồ sơ tự đánh giá “Đơn vị học tập” năm {year}"))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(merges) // MERGES_PER_WORKER))
     if workers == 1 or multiprocessing.get_start_method() != "fork":  # a spawned worker costs more than it saves
         for args in merges:

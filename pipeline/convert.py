@@ -97,6 +97,9 @@ def converter_name() -> str | None:
     return "libreoffice" if soffice_binary() else None
 
 
+# PDF/A-2b (ISO 19005-2, level B): what a digital-signature tool and an archive accept — every font embedded,
+# XMP identification, no encryption. LibreOffice 7.4 takes the filter's options as JSON.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 MAX_PROCESSES = 4
 TIMEOUT = (60, 20)  # seconds: per LibreOffice process, plus per document it converts
 
@@ -128,7 +131,7 @@ def _libreoffice(docx_files: list[Path], outdir: Path) -> None:
     try:
         for chunk, profile in zip(_chunks(docx_files, n), profiles):
             cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, chunk)]
+                   "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, chunk)]
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     start_new_session=os.name != "nt")
             procs.append((proc, TIMEOUT[0] + TIMEOUT[1] * len(chunk)))
@@ -184,7 +187,8 @@ def _is_pdf(path: Path) -> bool:
 
 
 def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
-    """Concatenate PDFs in order, one bookmark per part at its first page."""
+    """Concatenate PDFs in order, one bookmark per part at its first page. A reading copy: the PDF/A parts
+    are what is signed and filed (a merge is not PDF/A)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
@@ -197,5 +201,8 @@ def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
             raise ConversionError(f"không đọc được {path.name} để ghép hồ sơ ({exc})") from None
         writer.add_outline_item(title=name, page_number=start)
     writer.add_metadata({"/Title": title, "/Producer": "dvht-dossier"})
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer.root_object[NameObject("/Lang")] = TextStringObject("vi-VN")
     with open(dest, "wb") as fh:
         writer.write(fh)

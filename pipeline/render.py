@@ -107,7 +107,7 @@ def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, fol
     path = template_path(spec, folders)
     info = path.stat()
     data = _template_bytes(path, info.st_mtime_ns, info.st_size)
-    title = f"{spec.title} — {context['unit']['short_name']} — năm {context['year']}"
+    title = document_title(spec, context)
     try:
         fast = compiled(data, _environment())
         if fast is not None:
@@ -115,6 +115,11 @@ def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, fol
         return render_reference(data, context, created, title)
     except (UndefinedError, SecurityError, TemplateSyntaxError) as exc:
         raise TemplateError(f"mẫu {path}: {_render_problem(exc)}") from None
+
+
+def document_title(spec: DocumentSpec, context: dict) -> str:
+    """The title a PDF reader and a signing tool show: the unit's name, the document, the year."""
+    return f"{context['unit']['name']} — {spec.title} năm {context['year']}"
 
 
 def warm(specs: list[DocumentSpec], folders: list[Path] | None = None) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.commands.scaffold import write
 from pipeline.criteria import QualitativeRule, load_catalogue
 from pipeline.load import FILL
+from pipeline.localgov import office_text
 
 PREFIXES = ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")
 KINDS = ("phường", "xã", "thị trấn", "đặc khu")
@@ -63,13 +64,13 @@ def blank(name: str, year: int, regulation: str = "tt24-2023") -> dict:
     return {
         "regulation": regulation,
         "year": year,
-        "unit": {"name": name, "short_name": short_name_of(name), "kind": "ubnd-xa", "parent_agency": FILL,
+        "unit": {"name": name, "short_name": short_name_of(name), "kind": "ubnd-xa", "parent_agency": "",
                  "place": place_of(name), "collective_name": "Ủy ban nhân dân"},
         "signer": {"name": FILL, "title": FILL, "on_behalf_of": ""},
         "recognition": {"scope": FILL, "receiver": FILL, "authority": FILL},
         "archive": "VT",
-        "team": {"decision": {"number": FILL, "date": FILL, "grounds": [], "proposer": "công chức Văn hóa – xã hội",
-                              "recipients": []},
+        "team": {"decision": {"number": FILL, "date": FILL, "grounds": [], "proposer": office_text("proposer", year=year),
+                              "executors": office_text("executors", year=year), "recipients": []},
                  "members": [{"id": f"tv{i}", "name": FILL, "position": FILL, "role": role}
                              for i, role in enumerate(("leader", "secretary", "member"), 1)]},
         "staff": [person],

@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline.commands.scaffold import STAFF_FACTS, write
 from pipeline.criteria import load_catalogue
 from pipeline.load import FILL, load
+from pipeline.localgov import OFFICE_TEXTS, district_body, era
 from pipeline.placeholders import text_fields
 
 
@@ -65,7 +66,32 @@ def carried(source: Path, year: int) -> dict:
     req = d["request"]
     req["number"], req["date"] = "", FILL
     req["grounds"] = [FILL] if req.get("grounds") else []
+    if era(year=old) == "before" and era(year=year) == "after":
+        _across_reform(d)
     return d
+
+
+def _across_reform(d: dict) -> None:
+    """Last year's file was made before 01/07/2025, this one after: a field naming a district-level body is not
+    carried but marked CẦN ĐIỀN, and the decision's offices of the old commune become the new ones."""
+    def clear(text):
+        return FILL if isinstance(text, str) and district_body(text) else text
+
+    rec, unit, dec = d["recognition"], d["unit"], d["team"]["decision"]
+    for key in ("receiver", "authority"):
+        rec[key] = clear(rec[key])
+    if "huyện" in rec.get("scope", "").casefold():
+        rec["scope"] = FILL
+    unit["parent_agency"] = clear(unit.get("parent_agency", ""))
+    for part in (d["request"], d["report"], dec):
+        for key in ("grounds", "recipients"):
+            if part.get(key):
+                part[key] = [clear(x) for x in part[key]]
+    for key in ("proposer", "executors"):
+        if not dec.get(key) or dec[key] == OFFICE_TEXTS["before"][key]:
+            dec[key] = OFFICE_TEXTS["after"][key]
+        else:
+            dec[key] = clear(dec[key])
 
 
 def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:

@@ -13,6 +13,7 @@ import re
 
 from pipeline.criteria import Catalogue, PercentageRule, QualitativeRule
 from pipeline.load import FILL
+from pipeline.localgov import office_text
 
 HEADER = """\
 # yaml-language-server: $schema=../../schema/input.schema.json
@@ -108,7 +109,7 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.field("name", u["name"], 2, "tên đầy đủ")
     w.field("short_name", u["short_name"], 2, "tên viết gọn, in ở dòng “Đơn vị:”")
     w.field("kind", u.get("kind", "ubnd-xa"), 2, "loại đơn vị: ubnd-xa (Ủy ban nhân dân cấp xã)")
-    w.field("parent_agency", u["parent_agency"], 2, "cơ quan chủ quản (in hoa ở đầu văn bản)")
+    w.field("parent_agency", u.get("parent_agency", ""), 2, "cơ quan chủ quản nếu có (bìa Mẫu 3); UBND xã: để trống")
     w.field("place", u["place"], 2, "địa danh ghi trước ngày tháng")
     w.field("collective_name", u.get("collective_name", "Ủy ban nhân dân"), 2, "in ở dòng “TM. ỦY BAN NHÂN DÂN”")
     w.blank()
@@ -120,9 +121,13 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.blank()
 
     r = d["recognition"]
-    w.comment("Nơi nhận hồ sơ và người công nhận: từ 01/07/2025 không còn cấp huyện, ghi theo quy định của tỉnh.")
+    if d["year"] >= 2025:
+        w.comment("Nơi nhận hồ sơ và người công nhận: từ 01/07/2025 không còn cấp huyện, ghi theo quy định của tỉnh\n"
+                  "(ví dụ receiver: Sở Giáo dục và Đào tạo tỉnh …; authority: Chủ tịch Ủy ban nhân dân tỉnh …).")
+    else:
+        w.comment("Nơi nhận hồ sơ và người công nhận, theo quy định của tỉnh.")
     w.key("recognition")
-    w.field("scope", r["scope"], 2, "in trong “Đơn vị học tập …”, ví dụ “cấp xã”")
+    w.field("scope", r["scope"], 2, "in trong “Đơn vị học tập …”, theo quy định của tỉnh")
     w.field("receiver", r["receiver"], 2, "dòng “Kính gửi” của Tờ trình")
     w.field("authority", r["authority"], 2, "người công nhận, nêu trong lời đề nghị")
     w.field("archive", d.get("archive", "VT"), 0, "dòng cuối Nơi nhận: “- Lưu: VT, ….”")
@@ -138,9 +143,9 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.field("number", dec["number"], 4, "số quyết định, ví dụ 68/QĐ-UBND")
     w.field("date", dec["date"], 4, "ngày ký, trong năm đánh giá")
     w.items("grounds", dec.get("grounds", []), 4, "căn cứ thêm (luật và Thông tư 24 đã có sẵn)")
-    w.field("proposer", dec.get("proposer", "công chức Văn hóa – xã hội"), 4, "“Theo đề nghị của …”")
-    if dec.get("executors"):
-        w.field("executors", dec["executors"], 4, "Điều 3: người thi hành")
+    # shown and written, never a hidden default: the offices differ before and after 01/07/2025
+    w.field("proposer", dec.get("proposer") or office_text("proposer", year=d["year"]), 4, "“Theo đề nghị của …”")
+    w.field("executors", dec.get("executors") or office_text("executors", year=d["year"]), 4, "Điều 3: người thi hành")
     w.items("recipients", dec.get("recipients", []), 4, "Nơi nhận (ngoài “Như Điều 3” và “Lưu”)")
     if dec.get("signer"):
         _signer(w, dec["signer"], 4, "signer")

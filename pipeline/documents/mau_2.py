@@ -65,7 +65,7 @@ def template():
     tag_row("{%tr endfor %}")
     tag_row("{%tr endfor %}")
     k.widths(table, *col)
-    k.para(doc, "Ghi chú: đánh dấu X vào ô tương ứng; “Không áp dụng”: chỉ tiêu không áp dụng đối với loại đơn vị này, không tính khi xếp loại.",
+    k.para(doc, "Ghi chú: đánh dấu X vào ô tương ứng; “Không áp dụng”: chỉ tiêu không áp dụng đối với {{ unit.kind_label }}, không tính khi xếp loại.",
            italic=True, size=12, before=6)
     k.para(doc, "", after=0)
     k.signature(doc, [("", "", ""), ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 110], date_var="{{ summary_place_date }}")

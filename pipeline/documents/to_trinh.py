@@ -8,8 +8,9 @@ documents, Nơi nhận and the head's signature. A unit that reaches no level se
 from __future__ import annotations
 
 from pipeline.documents import docxkit as k
-from pipeline.documents.common import Dossier, dated, indicator_name, number_line, recipients, signature
+from pipeline.documents.common import Dossier, dated, deciding, indicator_name, number_line, recipients, signature
 from pipeline.formatting import padded, short_date
+from pipeline.localgov import keep_places
 from pipeline.vocab import Level
 
 FIELDS = {"request"}
@@ -25,13 +26,15 @@ def skip(d: Dossier) -> str | None:
 
 
 def _figures(d: Dossier) -> list[str]:
-    """One line per indicator whose level is counted from data (shares, the collective title)."""
+    """One line per indicator whose level is counted from data (shares, the collective title): the figure of
+    every level it reaches and of the level it misses, so that “09/30 …, chưa đạt … Mức độ 2” is never read
+    as the indicator failing."""
     out = []
     for r in d.assessment.indicators:
         if not r.applicable or r.kind == "qualitative":
             continue
-        decisive = next((c for c in r.checks if not c.met), r.checks[-1])
-        out.append(f"+ {indicator_name(r.code)}: {r.label} ({decisive.text[0].lower()}{decisive.text[1:]});")
+        text = deciding(r, d.catalogue)
+        out.append(f"+ {indicator_name(r.code)}: {r.label} ({text[0].lower()}{text[1:]});")
     if out:
         out[-1] = out[-1][:-1] + "."
     return out
@@ -55,7 +58,7 @@ def context(d: Dossier, base: dict) -> dict:
         "number": number_line(req.number, "TTr"),
         "place_date": dated(m.unit.place, req.date),
         "subject": f"Về việc đề nghị công nhận “Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}".replace("  ", " "),
-        "receiver": m.recognition.receiver,
+        "receiver": keep_places(m.recognition.receiver),
         "grounds": grounds,
         "intro": f"{unit} tự đánh giá năm {m.year} đạt “Đơn vị học tập” {m.recognition.scope} {level}, cụ thể như sau:",
         "results": results,
@@ -63,7 +66,7 @@ def context(d: Dossier, base: dict) -> dict:
         "ask": (f"{unit} kính đề nghị {m.recognition.authority} xem xét, công nhận {unit} đạt "
                 f"“Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}."),
         "attachments": [
-            f"1. {report_ref} ngày {short_date(report.date)} của {unit} (Mẫu 3);",
+            f"1. {report_ref} ngày {short_date(report.date)} của {unit} (Mẫu 3), kèm theo Danh mục minh chứng;",
             f"2. Bảng tổng hợp kết quả tự đánh giá các tiêu chí, chỉ tiêu năm {m.year} (Mẫu 2).",
         ],
         "close": f"Kính trình {m.recognition.receiver} xem xét./.",
@@ -78,7 +81,7 @@ def template():
     k.national_header(doc, "{{ request.number }}", "{{ request.place_date }}")
     k.title_block(doc, "TỜ TRÌNH", "{{ request.subject }}")
     k.runs(doc, ("Kính gửi: ", {}), ("{{ request.receiver }}.", {}), align=k.CENTER, after=12)
-    k.text_list(doc, "request.grounds", italic=True)
+    k.text_list(doc, "request.grounds", italic=True, unbroken=True)
     k.para(doc, "{{ request.intro }}")
     k.text_list(doc, "request.results")
     k.tag(doc, "{%p if request.figures %}")
