@@ -74,7 +74,7 @@ def test_mau1_one_sheet_per_applicable_indicator_with_verbatim_texts(built):
     levels = [t.removeprefix("4. Tự đánh giá: ") for t in texts if t.startswith("4. Tự đánh giá: ")]
     assert levels == [i.label for i in ASSESSMENT.indicators if i.applicable]
     assert texts.count("NGƯỜI ĐÁNH GIÁ 1") == 13 and texts.count("Nguyễn Quốc Việt") >= 13
-    assert 'Tiêu chí 1: Về điều kiện xây dựng "Đơn vị học tập"' in body
+    assert "Tiêu chí 1: Về điều kiện xây dựng “Đơn vị học tập”" in body and '"' not in body  # typographic quotes
     assert "Quảng Phú, ngày 06 tháng 01 năm 2025" in body  # report.sheets_date
 
 
@@ -146,12 +146,15 @@ def test_mau3_cover_team_abbreviations_and_content(built):
         assert heading in texts
     for n in (1, 2, 3):
         assert f"5. Kết luận về Tiêu chí {n}:" in texts
-    assert "Số lượng chỉ tiêu (trên 05 chỉ tiêu áp dụng) — Không đạt: 0; Đạt Mức độ 1: 0; Đạt Mức độ 2: 05." in texts
+    assert ("Tiêu chí 1 có 05 chỉ tiêu áp dụng: không có chỉ tiêu không đạt, không có chỉ tiêu đạt Mức độ 1, "
+            "05 chỉ tiêu đạt Mức độ 2.") in texts
     assert "Tiêu chí 2: Đạt Mức độ 1" in texts
     assert "Đạt Mức độ 1: 04 chỉ tiêu (30,8%)" in body and "Đạt Mức độ 2: 09 chỉ tiêu (69,2%)" in body
     assert "Đạt Mức độ 1: 02 tiêu chí (66,7%)" in body
     assert "UBND xã Quảng Phú tự đánh giá đạt “Đơn vị học tập” cấp huyện Mức độ 1" in body
-    assert "— Không áp dụng đối với Ủy ban nhân dân cấp xã." in body
+    assert ("Chỉ tiêu 4 (liên quan đến các đơn vị học tập là cơ sở giáo dục phổ thông): không áp dụng đối với "
+            "Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí.") in texts
+    assert "—" not in body and "loại đơn vị này" not in body
     assert "Số: 08/BC-UBND" in body and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Độc lập - Tự do - Hạnh phúc" in body
 
 

@@ -154,15 +154,15 @@ def tag(container, text: str):
     return para(container, text, indent=False, after=0)
 
 
-def text_list(container, var: str, *, italic=False, indent=True, unbroken=False):
+def text_list(container, var: str, *, italic=False, indent=True, unbroken=False, keep_next=False):
     """Each entry of a list variable as its own paragraph; `unbroken`: its hyphens non-breaking, for lines that
     cite document numbers (“số 12/QĐ-UBND” never splits at the hyphen)."""
     tag(container, f"{{%p for line in {var} %}}")
     if unbroken:
-        p = para(container, indent=indent)
+        p = para(container, indent=indent, keep_next=keep_next)
         unbroken_hyphens(p, "line.split('-')", size=None).italic = italic
     else:
-        para(container, "{{ line }}", italic=italic, indent=indent)
+        para(container, "{{ line }}", italic=italic, indent=indent, keep_next=keep_next)
     tag(container, "{%p endfor %}")
 
 

@@ -36,13 +36,14 @@ def indicator_findings(doc, prefix: str):
     k.text_list(doc, f"{prefix}.strengths")
 
 
-def indicator_verdict(container, prefix: str):
-    """3. Tồn tại, 4. Tự đánh giá and the figures behind the level."""
+def indicator_verdict(container, prefix: str, keep: bool = False):
+    """3. Tồn tại, 4. Tự đánh giá and the figures behind the level; `keep`: every line kept with the next, so
+    that what follows (the signatures of a sheet) never goes to a page of its own."""
     k.para(container, "3. Tồn tại:", bold=True, keep_next=True)
-    k.text_list(container, f"{prefix}.weaknesses")
+    k.text_list(container, f"{prefix}.weaknesses", keep_next=keep)
     k.runs(container, ("4. Tự đánh giá: ", k.B), (f"{{{{ {prefix}.level }}}}", k.B), keep_next=True)
     k.tag(container, f"{{%p for line in {prefix}.figures %}}")
-    k.para(container, "{{ line }}", italic=True, size=13)
+    k.para(container, "{{ line }}", italic=True, size=13, keep_next=keep)
     k.tag(container, "{%p endfor %}")
 
 
@@ -70,13 +71,12 @@ def template():
     k.runs(doc, ("Tiêu chí {{ s.criterion_number }}: ", k.B), ("{{ s.criterion_title }}", {}), keep_next=True)
     indicator_heading(doc, "s")
     indicator_findings(doc, "s")
-    # the weaknesses, the verdict and the signatures on one page: a sheet never ends with a page that
+    # the weaknesses, the verdict and the signatures kept together: a sheet never ends with a page that
     # carries only “4. Tự đánh giá” and the names
-    block = k.unbreakable_block(doc, k.TEXT_MM)
-    indicator_verdict(block, "s")
-    k.para(block, "{{ sheets_place_date }}", italic=True, align=k.RIGHT, before=6, keep_next=True)
-    k.signature(block, [("NGƯỜI ĐÁNH GIÁ 1", "(Ký, ghi rõ họ tên)", "{{ s.assessor1 }}"),
-                        ("NGƯỜI ĐÁNH GIÁ 2", "(Ký, ghi rõ họ tên)", "{{ s.assessor2 }}"),
-                        ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 55, 55])
+    indicator_verdict(doc, "s", keep=True)
+    k.para(doc, "{{ sheets_place_date }}", italic=True, align=k.RIGHT, before=6, keep_next=True)
+    k.signature(doc, [("NGƯỜI ĐÁNH GIÁ 1", "(Ký, ghi rõ họ tên)", "{{ s.assessor1 }}"),
+                      ("NGƯỜI ĐÁNH GIÁ 2", "(Ký, ghi rõ họ tên)", "{{ s.assessor2 }}"),
+                      ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 55, 55])
     k.tag(doc, "{%p endfor %}")
     return doc
