@@ -203,6 +203,7 @@ def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
     writer.add_metadata({"/Title": title, "/Producer": "dvht-dossier"})
     from pypdf.generic import NameObject, TextStringObject
 
-    writer.root_object[NameObject("/Lang")] = TextStringObject("vi-VN")
+    root = getattr(writer, "root_object", None) or writer._root_object  # the property is pypdf ≥ 4's
+    root[NameObject("/Lang")] = TextStringObject("vi-VN")
     with open(dest, "wb") as fh:
         writer.write(fh)

@@ -127,10 +127,19 @@ _CAPS = {
 }
 
 
+_LOWER = dict(zip("abcdefghijklmnopqrstuvwxyz", (444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778,
+                                                 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444)))
+
+
 def _width(text: str, size: float, bold: bool) -> float:
-    """The width in points of a line of capitals in Times at `size`, with 3% to spare."""
+    """The width in points of a line in Times at `size` (capitals by the bold or regular metrics, small letters by
+    the regular ones), with 3% to spare."""
     total = 0
     for ch in text:
+        if ch.islower():
+            base = unicodedata.normalize("NFD", ch)[0]
+            total += _LOWER.get("d" if ch == "đ" else base, 500) + (40 if ch in "ươừứửữựờớởỡợ" else 0)
+            continue
         base = unicodedata.normalize("NFD", ch)[0]
         extra = 60 if ch in "ƯƠỪỨỬỮỰỜỚỞỠỢ" else 0
         if base == "Đ":
@@ -205,21 +214,38 @@ def keep_together(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
-def unbroken_name(name: str) -> str:
-    """A name whose line may break only between its parts (“Ủy ban nhân dân” | “xã Phong Hiền Đông”)."""
-    return " ".join(keep_together(part) for part in name_parts(name))
+def unbroken_name(name: str, width_pt: float = 467, size: float = 14, bold: bool = True) -> str:
+    """A name kept on one line of `width_pt` (“UBND xã Phong Hiền Đông”) when it fits; else breaking only between
+    its parts (“Ủy ban nhân dân” | “xã Phong Hiền Đông”), each part kept whole where it fits."""
+    if _width(name, size, bold) <= width_pt:
+        return keep_together(name)
+    return " ".join(keep_together(p) if _width(p, size, bold) <= width_pt else p for p in name_parts(name))
+
+
+DATE_WIDTH_PT = 95 / 25.4 * 72 - 2 * 5.4  # the header's right column less its cell margins
+
+
+def date_line(place: str, long_date: str, size: float = 14) -> str:
+    """“Phong Hiền Đông, ngày 15 tháng 7 năm 2026”: when the line is wider than the header's column, it may break
+    only after the comma (the place and the date each kept whole)."""
+    text = f"{place}, {long_date}"
+    if _width(text, size, False) <= DATE_WIDTH_PT:
+        return text
+    return f"{keep_together(place)}, {keep_together(long_date)}"
 
 
 _PLACE = re.compile(r"(?<!\w)(" + "|".join(LEVEL_WORDS) + r")((?:\s+(?:[A-ZÀ-ỸĐ]\w*|\d+))+)")
 
 
-def keep_places(text: str) -> str:
+def keep_places(text: str, width_pt: float | None = None, size: float = 11) -> str:
     """“… huyện Quảng Điền;” with non-breaking spaces from the level word through the place name, so a line
-    may break before “huyện” but never inside “Quảng Điền”. Other words keep their ordinary spaces."""
+    may break before “huyện” but never inside “Quảng Điền” — where the place fits on a line `width_pt` wide
+    (a narrower column wraps it at its spaces rather than inside a word). Other words keep their spaces."""
     def join(m: re.Match) -> str:
         words = m.group(2).split()
         n = next((i for i, w in enumerate(words) if not (w[0].isupper() or w[0].isdigit())), len(words))
-        if n == 0:
+        place = " ".join([m.group(1), *words[:n]])
+        if n == 0 or (width_pt is not None and _width(place, size, False) > width_pt):
             return m.group(0)
-        return keep_together(" ".join([m.group(1), *words[:n]])) + "".join(" " + w for w in words[n:])
+        return keep_together(place) + "".join(" " + w for w in words[n:])
     return _PLACE.sub(join, text)

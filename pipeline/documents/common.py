@@ -12,8 +12,8 @@ from functools import cached_property
 from pipeline import evidence, placeholders
 from pipeline.criteria import Catalogue
 from pipeline.evaluate import Assessment
-from pipeline.formatting import fraction, padded, place_date, short_date, typographic
-from pipeline.localgov import OWN_AUTHORITY_KINDS, header_lines, keep_places
+from pipeline.formatting import fraction, long_date, padded, short_date, typographic
+from pipeline.localgov import OWN_AUTHORITY_KINDS, date_line, header_lines, keep_places
 from pipeline.model import DossierInput, Member, Signer
 from pipeline.textnorm import paragraphs
 from pipeline.vocab import ROLE_LABELS, Level
@@ -95,9 +95,12 @@ def signature(signer: Signer, collective: str | None) -> dict:
     return {"lines": lines, "name": signer.name}
 
 
+RECIPIENT_WIDTH_PT = 75 / 25.4 * 72 - 2 * 5.4 - 12  # the Nơi nhận column less its margins and the “- ”
+
+
 def recipients(first: list[str], names: list[str], archive: str) -> list[str]:
     """“Nơi nhận” lines: each “- …;”, the last “- Lưu: VT, ….”."""
-    lines = [f"- {keep_places(n.rstrip(' ;.'))};" for n in [*first, *names]]
+    lines = [f"- {keep_places(n.rstrip(' ;.'), RECIPIENT_WIDTH_PT)};" for n in [*first, *names]]
     return lines + [f"- Lưu: {archive.rstrip(' .')}."]
 
 
@@ -139,7 +142,7 @@ def base_context(d: Dossier) -> dict:
         },
         "scope": m.recognition.scope,
         "recognition": {"receiver": m.recognition.receiver, "authority": m.recognition.authority},
-        "place_date": place_date(m.unit.place, m.report.date),
+        "place_date": dated(m.unit.place, m.report.date),
         "leader": leader,
         "team": [{"index": i, "name": x.name, "position": x.position, "role": ROLE_LABELS[x.role]}
                  for i, x in enumerate(m.team.members, 1)],
@@ -166,8 +169,8 @@ def number_line(number: str, kind: str) -> str:
 
 
 def dated(place: str, day: dt.date) -> str:
-    """“Quảng Phú, ngày 09 tháng 01 năm 2025” for a document's own date."""
-    return place_date(place, day)
+    """“Quảng Phú, ngày 09 tháng 01 năm 2025” for a document's own date (a long line breaks after the comma only)."""
+    return date_line(place, long_date(day))
 
 
 # ---------------------------------------------------------------- the indicator sheets (Mẫu 1 and Mẫu 3)

@@ -12,7 +12,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier
 from pipeline.formatting import short_date
-from pipeline.localgov import unbroken_name
+from pipeline.localgov import keep_places
+
+COLUMNS_MM = (9, 16, 52, 32, 38, 18)  # by content: the code (“1.1-01”) and a number (“1985/QĐ-UBND”) on one line
+ISSUER_WIDTH_PT = COLUMNS_MM[4] / 25.4 * 72 - 2 * 5.4
 
 FIELDS = {"evidence"}
 
@@ -28,12 +31,12 @@ def context(d: Dossier, base: dict) -> dict:
         "number": item.number,
         "number_parts": item.number.split("-") if item.number else [],
         "date": f"ngày {short_date(item.date)}" if item.date else "",
-        "issuer": unbroken_name(item.issuer),
+        "issuer": keep_places(item.issuer, ISSUER_WIDTH_PT),
         "cited_by": ", ".join(item.cited_by),
     } for i, item in enumerate(items, 1)]
     return {"evidence": {
         "rows": rows,
-        "note": f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})",
+        "note": keep_places(f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})", 440, 13),
         "count": len(rows),
     }}
 
@@ -50,8 +53,7 @@ def template():
     table = doc.add_table(rows=3, cols=6)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    # widths by content: the code (“1.1-01”) and a document number (“1985/QĐ-UBND”) each on one line
-    k.widths(table, 9, 16, 62, 32, 30, 16)
+    k.widths(table, *COLUMNS_MM)
     for cell, text in zip(table.rows[0].cells, ["TT", "Mã", "Tên minh chứng", "Số, ngày ban hành", "Nơi ban hành", "Chỉ tiêu"]):
         k.cell_text(cell, text, bold=True, size=11)
     k.repeat_header(table.rows[0])

@@ -27,7 +27,8 @@ def context(d: Dossier, base: dict) -> dict:
     members = [f"{i}. {x.name}, {x.position} – {ROLE_LABELS[x.role]};" for i, x in enumerate(m.team.members, 1)]
     members[-1] = members[-1][:-1] + "."
     tasks = [f"- {t}" for t in cat.dossier.team_tasks]
-    subject = f"Về việc thành lập Tổ tự đánh giá “Đơn vị học tập” {unbroken_name(m.unit.short_name)} năm {m.year}"
+    # the unit and the year kept on one line: no name split, no year left alone on the last line
+    subject = f"Về việc thành lập Tổ tự đánh giá “Đơn vị học tập” {unbroken_name(f'{m.unit.short_name} năm {m.year}')}"
     return {"decision": {
         "number": number_line(dec.number, "QĐ"),
         "place_date": dated(m.unit.place, dec.date),

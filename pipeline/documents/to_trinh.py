@@ -58,7 +58,7 @@ def context(d: Dossier, base: dict) -> dict:
         "number": number_line(req.number, "TTr"),
         "place_date": dated(m.unit.place, req.date),
         "subject": f"Về việc đề nghị công nhận “Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}".replace("  ", " "),
-        "receiver": keep_places(m.recognition.receiver),
+        "receiver": keep_places(m.recognition.receiver, 440, 14),
         "grounds": grounds,
         "intro": f"{unit} tự đánh giá năm {m.year} đạt “Đơn vị học tập” {m.recognition.scope} {level}, cụ thể như sau:",
         "results": results,
