@@ -127,18 +127,30 @@ _CAPS = {
 }
 
 
-_LOWER = dict(zip("abcdefghijklmnopqrstuvwxyz", (444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778,
-                                                 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444)))
+_LOWER = {
+    "regular": (444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389, 278, 500,
+                500, 722, 500, 500, 444),
+    "bold": (500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389, 333, 556, 500,
+             722, 500, 500, 444),
+    "italic": (500, 500, 444, 500, 444, 278, 500, 500, 278, 278, 444, 278, 722, 500, 500, 500, 500, 389, 389, 278, 500,
+               444, 667, 444, 444, 389),
+}
+_LOWER = {k: dict(zip("abcdefghijklmnopqrstuvwxyz", v)) for k, v in _LOWER.items()}
 
 
-def _width(text: str, size: float, bold: bool) -> float:
-    """The width in points of a line in Times at `size` (capitals by the bold or regular metrics, small letters by
-    the regular ones), with 3% to spare."""
+_SIGNS = {"/": 278, "-": 333, "(": 333, ")": 333, ",": 250, ".": 250, ":": 278, ";": 278, "“": 444, "”": 444,
+          "–": 500, "&": 778, "\u00a0": 250}
+
+
+def _width(text: str, size: float, bold: bool, italic: bool = False) -> float:
+    """The width in points of a line in Times at `size` (the PDF core-font metrics of Times-Roman, -Bold, -Italic),
+    with 3% to spare."""
     total = 0
+    lower = _LOWER["bold" if bold else "italic" if italic else "regular"]
     for ch in text:
         if ch.islower():
             base = unicodedata.normalize("NFD", ch)[0]
-            total += _LOWER.get("d" if ch == "đ" else base, 500) + (40 if ch in "ươừứửữựờớởỡợ" else 0)
+            total += lower.get("d" if ch == "đ" else base, 500) + (40 if ch in "ươừứửữựờớởỡợ" else 0)
             continue
         base = unicodedata.normalize("NFD", ch)[0]
         extra = 60 if ch in "ƯƠỪỨỬỮỰỜỚỞỠỢ" else 0
@@ -151,7 +163,7 @@ def _width(text: str, size: float, bold: bool) -> float:
         elif base in _CAPS[bold]:
             total += _CAPS[bold][base] + extra
         else:
-            total += 400  # punctuation and anything else
+            total += _SIGNS.get(ch, 400)
     return total * size / 1000 * 1.03
 
 
@@ -222,6 +234,7 @@ def unbroken_name(name: str, width_pt: float = 467, size: float = 14, bold: bool
     return " ".join(keep_together(p) if _width(p, size, bold) <= width_pt else p for p in name_parts(name))
 
 
+TEXT_PT = 165 / 25.4 * 72 - 2  # the text width (A4 less the 30 and 15 mm margins), a little to spare
 DATE_WIDTH_PT = 95 / 25.4 * 72 - 2 * 5.4  # the header's right column less its cell margins
 
 
@@ -249,3 +262,46 @@ def keep_places(text: str, width_pt: float | None = None, size: float = 11) -> s
             return m.group(0)
         return keep_together(place) + "".join(" " + w for w in words[n:])
     return _PLACE.sub(join, text)
+
+
+def _breaks(text: str, width_pt: float, size: float, bold: bool, first_pt: float = 0, italic: bool = False) -> list[int]:
+    """Where a greedy line-breaker (as Word and LibreOffice wrap) breaks `text` at `width_pt`: the offsets of the
+    spaces that end a line. `first_pt`: what already stands on the first line (a label before the text)."""
+    out, line_start, used = [], 0, first_pt
+    pos = 0
+    for m in re.finditer(r"\S+", text):
+        word = m.group(0)
+        w = _width(word, size, bold, italic)
+        space = _width(" ", size, bold, italic) if m.start() > line_start else 0
+        if used + space + w > width_pt and m.start() > line_start:
+            out.append(m.start() - 1)
+            line_start, used = m.start(), w
+        else:
+            used += space + w
+        pos = m.end()
+    return out
+
+
+def protect(text: str, names: list[str], width_pt: float, size: float, bold: bool = False, first_pt: float = 0,
+            italic: bool = False) -> str:
+    """`text` as typed, unless its natural line breaks at `width_pt` (by the Times metrics) would fall inside one of
+    `names`: then each part of that name is kept whole with non-breaking spaces (a part wider than the line is left
+    to wrap). A line that breaks between words of the sentence or
+    between a name's parts keeps ordinary spaces."""
+    for name in names:
+        at = text.find(name) if name else -1
+        if at < 0:
+            continue
+        cuts = set(_breaks(text, width_pt * 1.03, size, bold, first_pt, italic))  # the estimate without its 3% to spare
+        bounds = set()
+        offset = at
+        for part in name_parts(name):
+            start = text.find(part, offset)
+            bounds.add((start, start + len(part)))
+            offset = start + len(part)
+        inside = [(s, e) for s, e in bounds if any(s < c < e for c in cuts)]
+        for s, e in inside:
+            part = text[s:e]
+            if _width(part, size, bold, italic) <= width_pt:
+                text = text[:s] + keep_together(part) + text[e:]
+    return text

@@ -85,14 +85,14 @@ def _same_as_docxtpl(model, assessment, docs) -> None:
     import zipfile
 
     from pipeline.documents import spec
-    from pipeline.render import _template_bytes, build_contexts, render_reference, template_path
+    from pipeline.render import _template_bytes, build_contexts, document_title, render_reference, template_path
 
     contexts, _ = build_contexts(model, assessment, CAT)
     created = dt.datetime.combine(model.report.date, dt.time(8, 0))
     for key, blob in docs.items():
         s = spec(key)
         p = template_path(s)
-        title = f"{s.title} — {contexts[key]['unit']['short_name']} — năm {contexts[key]['year']}"
+        title = document_title(s, contexts[key])
         ref = render_reference(_template_bytes(p, p.stat().st_mtime_ns, p.stat().st_size), contexts[key], created, title)
         a, b = zipfile.ZipFile(io.BytesIO(blob)), zipfile.ZipFile(io.BytesIO(ref))
         assert sorted(a.namelist()) == sorted(b.namelist())

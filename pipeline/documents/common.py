@@ -13,7 +13,7 @@ from pipeline import evidence, placeholders
 from pipeline.criteria import Catalogue
 from pipeline.evaluate import Assessment
 from pipeline.formatting import fraction, long_date, padded, short_date, typographic
-from pipeline.localgov import OWN_AUTHORITY_KINDS, date_line, header_lines, keep_places
+from pipeline.localgov import OWN_AUTHORITY_KINDS, date_line, header_lines
 from pipeline.model import DossierInput, Member, Signer
 from pipeline.textnorm import paragraphs
 from pipeline.vocab import ROLE_LABELS, Level
@@ -95,12 +95,9 @@ def signature(signer: Signer, collective: str | None) -> dict:
     return {"lines": lines, "name": signer.name}
 
 
-RECIPIENT_WIDTH_PT = 75 / 25.4 * 72 - 2 * 5.4 - 12  # the Nơi nhận column less its margins and the “- ”
-
-
 def recipients(first: list[str], names: list[str], archive: str) -> list[str]:
     """“Nơi nhận” lines: each “- …;”, the last “- Lưu: VT, ….”."""
-    lines = [f"- {keep_places(n.rstrip(' ;.'), RECIPIENT_WIDTH_PT)};" for n in [*first, *names]]
+    lines = [f"- {n.rstrip(' ;.')};" for n in [*first, *names]]
     return lines + [f"- Lưu: {archive.rstrip(' .')}."]
 
 
@@ -298,9 +295,9 @@ def criteria_context(d: Dossier) -> list[dict]:
 
 
 def _not_applicable(text: str, kind: str) -> str:
-    """“(liên quan đến … phổ thông): không áp dụng đối với Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí.”"""
+    """“(liên quan đến … phổ thông): Không áp dụng đối với Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí.”"""
     text = text.strip().rstrip(".")
-    tail = f"không áp dụng đối với {kind}, không tính khi xếp loại tiêu chí."
+    tail = f"Không áp dụng đối với {kind}, không tính khi xếp loại tiêu chí."
     if text.startswith("(") and text.endswith(")"):
         return f"{text}: {tail}"
     return f"({text}): {tail}"

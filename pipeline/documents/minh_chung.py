@@ -12,7 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier
 from pipeline.formatting import short_date
-from pipeline.localgov import keep_places
+from pipeline.localgov import TEXT_PT, protect
 
 COLUMNS_MM = (9, 16, 52, 32, 38, 18)  # by content: the code (“1.1-01”) and a number (“1985/QĐ-UBND”) on one line
 ISSUER_WIDTH_PT = COLUMNS_MM[4] / 25.4 * 72 - 2 * 5.4
@@ -31,12 +31,13 @@ def context(d: Dossier, base: dict) -> dict:
         "number": item.number,
         "number_parts": item.number.split("-") if item.number else [],
         "date": f"ngày {short_date(item.date)}" if item.date else "",
-        "issuer": keep_places(item.issuer, ISSUER_WIDTH_PT),
+        "issuer": protect(item.issuer, [item.issuer], ISSUER_WIDTH_PT, 11),
         "cited_by": ", ".join(item.cited_by),
     } for i, item in enumerate(items, 1)]
     return {"evidence": {
         "rows": rows,
-        "note": keep_places(f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})", 440, 13),
+        "note": protect(f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})",
+                        [d.model.unit.name], TEXT_PT, 13, italic=True),
         "count": len(rows),
     }}
 

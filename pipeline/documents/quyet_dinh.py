@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, dated, number_line, recipients, signature
-from pipeline.localgov import office_text, unbroken_name
+from pipeline.localgov import TEXT_PT, office_text, protect
 from pipeline.vocab import ROLE_LABELS
 
 FIELDS = {"decision"}
@@ -27,13 +27,14 @@ def context(d: Dossier, base: dict) -> dict:
     members = [f"{i}. {x.name}, {x.position} – {ROLE_LABELS[x.role]};" for i, x in enumerate(m.team.members, 1)]
     members[-1] = members[-1][:-1] + "."
     tasks = [f"- {t}" for t in cat.dossier.team_tasks]
-    # the unit and the year kept on one line: no name split, no year left alone on the last line
-    subject = f"Về việc thành lập Tổ tự đánh giá “Đơn vị học tập” {unbroken_name(f'{m.unit.short_name} năm {m.year}')}"
+    # a line of the subject or of the authority may break between words, never inside the unit's name
+    subject = protect(f"Về việc thành lập Tổ tự đánh giá “Đơn vị học tập” {m.unit.short_name} năm {m.year}",
+                      [m.unit.short_name], TEXT_PT, 14, True)
     return {"decision": {
         "number": number_line(dec.number, "QĐ"),
         "place_date": dated(m.unit.place, dec.date),
         "subject": subject,
-        "authority": f"{head.upper()} {unbroken_name(m.unit.name.upper())}",
+        "authority": protect(f"{head} {m.unit.name}".upper(), [m.unit.name.upper()], TEXT_PT, 14, True),
         "grounds": grounds,
         "article1": (f"Thành lập Tổ tự đánh giá “Đơn vị học tập” {m.unit.short_name} năm {m.year} "
                      f"gồm {base['team_size']} thành viên có tên sau:"),

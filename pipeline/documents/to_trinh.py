@@ -10,7 +10,9 @@ from __future__ import annotations
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, dated, deciding, indicator_name, number_line, recipients, signature
 from pipeline.formatting import padded, short_date
-from pipeline.localgov import keep_places
+from pipeline.localgov import TEXT_PT, protect
+
+_KINH_GUI_PT = 62  # “Kính gửi: ” at 14 pt, before the receiver on its line
 from pipeline.vocab import Level
 
 FIELDS = {"request"}
@@ -58,7 +60,7 @@ def context(d: Dossier, base: dict) -> dict:
         "number": number_line(req.number, "TTr"),
         "place_date": dated(m.unit.place, req.date),
         "subject": f"Về việc đề nghị công nhận “Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}".replace("  ", " "),
-        "receiver": keep_places(m.recognition.receiver, 440, 14),
+        "receiver": protect(m.recognition.receiver, [m.recognition.receiver], TEXT_PT, 14, first_pt=_KINH_GUI_PT),
         "grounds": grounds,
         "intro": f"{unit} tự đánh giá năm {m.year} đạt “Đơn vị học tập” {m.recognition.scope} {level}, cụ thể như sau:",
         "results": results,
@@ -66,7 +68,7 @@ def context(d: Dossier, base: dict) -> dict:
         "ask": (f"{unit} kính đề nghị {m.recognition.authority} xem xét, công nhận {unit} đạt "
                 f"“Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}."),
         "attachments": [
-            f"1. {report_ref} ngày {short_date(report.date)} của {unit} (Mẫu 3), kèm theo Danh mục minh chứng;",
+            f"1. {report_ref} ngày {short_date(report.date)} của {unit} (Mẫu 3);",
             f"2. Bảng tổng hợp kết quả tự đánh giá các tiêu chí, chỉ tiêu năm {m.year} (Mẫu 2).",
         ],
         "close": f"Kính trình {m.recognition.receiver} xem xét./.",
