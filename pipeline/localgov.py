@@ -285,8 +285,8 @@ def _breaks(text: str, width_pt: float, size: float, bold: bool, first_pt: float
 def protect(text: str, names: list[str], width_pt: float, size: float, bold: bool = False, first_pt: float = 0,
             italic: bool = False) -> str:
     """`text` as typed, unless its natural line breaks at `width_pt` (by the Times metrics) would fall inside one of
-    `names`: then each part of that name is kept whole with non-breaking spaces (a part wider than the line is left
-    to wrap). A line that breaks between words of the sentence or
+    `names`: then that name is kept whole with non-breaking spaces if it takes at most half a line, else each of its
+    parts (a part wider than the line is left to wrap). A line that breaks between words of the sentence or
     between a name's parts keeps ordinary spaces."""
     for name in names:
         at = text.find(name) if name else -1
@@ -300,6 +300,8 @@ def protect(text: str, names: list[str], width_pt: float, size: float, bold: boo
             bounds.add((start, start + len(part)))
             offset = start + len(part)
         inside = [(s, e) for s, e in bounds if any(s < c < e for c in cuts)]
+        if inside and _width(name, size, bold, italic) <= width_pt / 2:
+            inside = [(at, at + len(name))]  # a short name goes whole to the next line
         for s, e in inside:
             part = text[s:e]
             if _width(part, size, bold, italic) <= width_pt:
