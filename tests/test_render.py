@@ -67,7 +67,11 @@ def test_mau1_one_sheet_per_applicable_indicator_with_verbatim_texts(built):
             assert result.text_level1 not in body  # 3.4/3.5 get no sheet
     sheet_24 = body[body.index("Chỉ tiêu 4: Mức độ 1: Tối thiểu 50%") - 400:]
     sheet_24 = sheet_24[:sheet_24.index("Mẫu 1", 400)]
-    assert "Chỉ tiêu 4: Mức độ 1: Tối thiểu 50% thành viên trong đơn vị có chứng nhận hoặc chứng chỉ ngoại ngữ." in sheet_24
+    assert ("Chỉ tiêu 4: Mức độ 1: Tối thiểu 50% Thành viên trong đơn vị có chứng nhận hoặc chứng chỉ ngoại ngữ hoặc tiếng "
+            "dân tộc thiểu số đáp ứng yêu cầu công việc hoặc vị trí việc làm (không bao gồm thành viên trong đơn vị là tổ "
+            "chức kinh tế).") in sheet_24
+    assert ("Mức độ 2: Tối thiểu 70% Thành viên trong đơn vị có trình độ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng "
+            "yêu cầu công việc hoặc vị trí việc làm") in sheet_24
     assert "4. Tự đánh giá: Đạt Mức độ 1" in sheet_24 and "18/30" in sheet_24 and "9/30" in sheet_24
     assert "Họ và tên người đánh giá 1: Trương Thị Mai" in sheet_24 and "Họ và tên người đánh giá 2: Lê Thị Ngọc Ánh" in sheet_24
     assert "[2.4-01] Bảng tổng hợp trình độ ngoại ngữ của cán bộ, công chức năm 2024, số 201/BC-UBND ngày 12/12/2024 của UBND xã Quảng Phú." in sheet_24
@@ -149,11 +153,11 @@ def test_mau3_cover_team_abbreviations_and_content(built):
     assert ("Tiêu chí 1 có 05 chỉ tiêu áp dụng: không có chỉ tiêu không đạt, không có chỉ tiêu đạt Mức độ 1, "
             "05 chỉ tiêu đạt Mức độ 2.") in texts
     assert "Tiêu chí 2: Đạt Mức độ 1" in texts
-    assert "Đạt Mức độ 1: 04 chỉ tiêu (30,8%)" in body and "Đạt Mức độ 2: 09 chỉ tiêu (69,2%)" in body
-    assert "Đạt Mức độ 1: 02 tiêu chí (66,7%)" in body
+    assert "Đạt Mức độ 1: 03 chỉ tiêu (23,1%)" in body and "Đạt Mức độ 2: 10 chỉ tiêu (76,9%)" in body
+    assert "Đạt Mức độ 1: 01 tiêu chí (33,3%)" in body and "Đạt Mức độ 2: 02 tiêu chí (66,7%)" in body
     assert "UBND xã Quảng Phú tự đánh giá đạt “Đơn vị học tập” cấp huyện Mức độ 1" in body
-    assert ("Chỉ tiêu 4 (liên quan đến các đơn vị học tập là cơ sở giáo dục phổ thông): không áp dụng đối với "
-            "Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí.") in texts
+    assert "Chỉ tiêu này không áp dụng đối với Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí." in texts
+    assert texts.count("Chỉ tiêu này không áp dụng đối với Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí.") == 2
     assert "—" not in body and "loại đơn vị này" not in body
     assert "Số: 08/BC-UBND" in body and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Độc lập - Tự do - Hạnh phúc" in body
 

@@ -295,12 +295,8 @@ def criteria_context(d: Dossier) -> list[dict]:
 
 
 def _not_applicable(text: str, kind: str) -> str:
-    """“(liên quan đến … phổ thông): Không áp dụng đối với Ủy ban nhân dân cấp xã, không tính khi xếp loại tiêu chí.”"""
-    text = text.strip().rstrip(".")
-    tail = f"Không áp dụng đối với {kind}, không tính khi xếp loại tiêu chí."
-    if text.startswith("(") and text.endswith(")"):
-        return f"{text}: {tail}"
-    return f"({text}): {tail}"
+    """Why an indicator is not rated, after its texts: a sentence, not a dash."""
+    return f"Chỉ tiêu này không áp dụng đối với {kind}, không tính khi xếp loại tiêu chí."
 
 
 def marks(level: Level | None) -> list[str]:

@@ -188,7 +188,9 @@ def template():
     indicator_heading(doc, "s")
     indicator_body(doc, "s")
     k.tag(doc, "{%p else %}")
-    k.runs(doc, ("Chỉ tiêu {{ s.number }} ", k.B), ("{{ s.not_applicable }}", {}))
+    # the indicator's texts word for word (both levels where they differ), then why it is not rated
+    indicator_heading(doc, "s")
+    k.para(doc, "{{ s.not_applicable }}", italic=True)
     k.tag(doc, "{%p endif %}")
     k.tag(doc, "{%p endfor %}")
     block = k.unbreakable_block(doc, 165)  # a criterion's conclusion stays on one page
