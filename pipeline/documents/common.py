@@ -296,7 +296,7 @@ def criteria_context(d: Dossier) -> list[dict]:
 
 def _not_applicable(text: str, kind: str) -> str:
     """Why an indicator is not rated, after its texts: a sentence, not a dash."""
-    return f"Chỉ tiêu này không áp dụng đối với {kind}, không tính khi xếp loại tiêu chí."
+    return f"Không áp dụng đối với {kind}: chỉ tiêu này không tính khi xếp loại tiêu chí."
 
 
 def marks(level: Level | None) -> list[str]:

@@ -305,7 +305,7 @@ def signature_space(cell, mm: float = SIGNATURE_MM):
     return p
 
 
-def signature(container, cols: list[tuple[str, str, str]], col_mm: list[float], space_mm: float = 25, date_var: str = ""):
+def signature(container, cols: list[tuple[str, str, str]], col_mm: list[float], space_mm: float = 20, date_var: str = ""):
     """Borderless signature table: per column (authority line, note, name variable), `space_mm` of room for
     the signature between; `date_var` puts the place and date, italic, above the last column's authority line."""
     table = container.add_table(rows=1, cols=len(cols))

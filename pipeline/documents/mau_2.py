@@ -74,5 +74,6 @@ def template():
     k.para(doc, "{{ line }}", size=12)
     k.tag(doc, "{%p endfor %}")
     k.para(doc, "", after=0)
-    k.signature(doc, [("", "", ""), ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 110], date_var="{{ summary_place_date }}")
+    k.signature(doc, [("", "", ""), ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 110], space_mm=k.SIGNATURE_MM,
+                date_var="{{ summary_place_date }}")
     return doc
