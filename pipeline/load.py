@@ -135,7 +135,7 @@ def read_text(path: Path) -> str:
     return strip_controls(_decode(path))
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to Notepad: they would shift every line number
 
 
