@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.outputs import MANIFEST, BuildLocked, Lock, read_manifest, recover, swap_in, write_manifest  # noqa: F401
+from pipeline.outputs import MANIFEST, BuildLocked, Lock, Staging, read_manifest, recover, swap_in, write_manifest  # noqa: F401
 from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,8 +248,8 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     if pdf and not want_pdf:
         out("ℹ " + how_to_get_pdf())
 
-    staging = outputs / f".staging-{os.getpid()}"
-    staging.mkdir(parents=True, exist_ok=True)
+    owned = Staging(outputs)
+    staging = owned.open()
     bar = Progress(len(todo), progress)
     staged: list[Outcome] = []
     try:
@@ -291,7 +291,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         results += [o if o.status == "failed" else Outcome(o.key, "failed", [f"chuyển PDF thất bại: {exc}"]) for o in staged]
     finally:
         bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        owned.close()
     return results
 
 

@@ -106,7 +106,7 @@ def test_failure_mid_render_leaves_previous_dossier_whole(tree, monkeypatch):
     after = snapshot(outputs)
     assert {k: v for k, v in after.items() if not k.startswith(".manifest")} == \
            {k: v for k, v in before.items() if not k.startswith(".manifest")}
-    assert not list(outputs.glob(".staging-*")) and not (outputs / ".lock").exists()
+    assert not list(outputs.glob(".staging-*"))
     monkeypatch.setattr(render, "render_document", real)
     code, text = run()
     assert code == 0 and "✓ đã lập     xa-a/2024" in text  # the interrupted edit is picked up next time
@@ -204,17 +204,6 @@ def test_narrowing_and_bad_folder_names(tree):
     code, text = run()
     assert "tên không hợp lệ" in text and code == 1
     assert build_all(inputs, outputs, unit="../../etc", out=lambda s: None, progress=False) == 2
-
-
-def test_second_run_waits_for_the_lock(tree):
-    inputs, outputs, add, run = tree
-    add("xa-a")
-    outputs.mkdir()
-    (outputs / ".lock").write_text(str(os.getppid()))  # a live process holds it
-    code, text = run()
-    assert code == 1 and "đang chạy" in text
-    (outputs / ".lock").write_text("999999999")  # a dead one: taken over
-    assert run()[0] == 0
 
 
 def test_no_converter_still_builds_word_files(tree, monkeypatch):

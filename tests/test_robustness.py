@@ -82,17 +82,24 @@ def test_ambiguous_and_skipped_file_names(project):
 
 # ---------------------------------------------------------------- damaged lock and manifest recover by themselves
 
-@pytest.mark.parametrize("damage", ["folder", "-1", "99999999999999999999", "abc", "0"])
-def test_damaged_lock_is_taken_over(project, damage):
+@pytest.mark.parametrize("damage", ["folder", "link", "", "-1", "99999999999999999999", "abc", "0", "1"])
+def test_damaged_lock_is_taken_over(project, damage, tmp_path):
+    """Whatever a lock file holds (an older version's pid, nothing, bytes), no live process has it locked: taken."""
     outputs = project / "outputs"
     outputs.mkdir()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("không được đụng tới")
     if damage == "folder":
         (outputs / ".lock").mkdir()
+    elif damage == "link":
+        (outputs / ".lock").symlink_to(elsewhere)
     else:
         (outputs / ".lock").write_text(damage)
     res = dossier(project, "--no-pdf")
     assert res.returncode == 0 and "✓ đã lập" in res.stdout, res.stdout + res.stderr
-    assert not (outputs / ".lock").exists()
+    assert elsewhere.read_text() == "không được đụng tới"  # a link's target is never opened
+    assert not (outputs / ".lock").is_symlink() and not (outputs / ".lock").is_dir()
+    assert dossier(project, "--no-pdf").returncode == 0  # and the lock was given back
 
 
 @pytest.mark.parametrize("damage", ["folder", "-1", "[1, 2]", '{"quang-phu/2024": 5}', '{"quang-phu/2024": {"fingerprint": 7}}', "\x00\xff"])
