@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE_TEXT, edit, run_cli
+from conftest import EXAMPLE_TEXT, edit, pdf_text, run_cli
 from pipeline import build as build_mod
 from pipeline.build import MERGED, build_all
 from pipeline.documents import DOCUMENTS as FORMS, spec
@@ -224,6 +224,7 @@ def test_cli_dossier_exit_code_and_no_traceback(tmp_path):
 
 # ---------------------------------------------------------------- PDFs (the session's one LibreOffice run)
 
+@pytest.mark.libreoffice
 def test_pdfs_exist_with_expected_pages_and_bookmarks(built):
     folder = built / "quang-phu" / "2024"
     pages = {f.key: len(PdfReader(str(folder / f"{f.stem}.pdf")).pages) for f in FORMS}
@@ -238,12 +239,13 @@ def test_pdfs_exist_with_expected_pages_and_bookmarks(built):
     assert [merged.get_destination_page_number(o) for o in merged.outline] == starts
 
 
+@pytest.mark.libreoffice
 def test_pdf_text_keeps_vietnamese_diacritics(built):
     folder = built / "quang-phu" / "2024"
-    text = subprocess.run(["pdftotext", "-layout", str(folder / MERGED), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(folder / MERGED)
     for needle in ("PHIẾU ĐÁNH GIÁ CHỈ TIÊU", "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ", "BÁO CÁO TỰ ĐÁNH GIÁ",
                    "Quảng Phú, ngày 08 tháng 01 năm 2025", "Nguyễn Quốc Việt", "Đạt Mức độ 2", "Không áp dụng",
                    "TỜ TRÌNH", "QUYẾT ĐỊNH", "DANH MỤC MINH CHỨNG"):
         assert needle in text, needle
-    mau1 = subprocess.run(["pdftotext", str(folder / "mau-1-phieu-danh-gia-chi-tieu.pdf"), "-"], capture_output=True, text=True).stdout
+    mau1 = pdf_text(folder / "mau-1-phieu-danh-gia-chi-tieu.pdf")
     assert mau1.count("PHIẾU ĐÁNH GIÁ CHỈ TIÊU") == 13

@@ -344,9 +344,8 @@ def test_a_converter_that_writes_no_pdf_is_a_message(project, tmp_path, monkeypa
     assert any("không phải PDF" in line for line in lines)
 
 
+@pytest.mark.libreoffice
 def test_two_runs_at_once_in_two_folders_both_make_every_pdf(tmp_path):
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
     procs = []
     for name in ("mot", "hai"):
         base = tmp_path / name
