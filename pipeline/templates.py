@@ -25,8 +25,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline import documents
 from pipeline.documents import DOCUMENTS, DocumentSpec
+from pipeline.packaged import fixture
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "quang-phu" / "2024.yaml"  # the context templates are checked in
+EXAMPLE = fixture()  # the context templates are checked in: the example, shipped in the package
 UNIT_FOLDER = "mau"  # inputs/<unit>/mau/: the unit's own templates
 _SMART_QUOTES = "“”‘’„«»"
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)

@@ -101,6 +101,28 @@ def docx_texts(document) -> list[str]:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`dvht ARGS` run in this process (`pipeline.cli.main`), in `cwd`, its output captured: what the officer
+    sees and the exit code, without a new Python per call. `run_cli_process` is the real thing, for smoke tests."""
+    import contextlib
+    import io
+
+    from pipeline.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, misuse
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["dvht", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
 
 

@@ -92,4 +92,20 @@ def new_unit(inputs: Path, name: str, year: int, slug: str | None = None) -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
+    _schema_beside(inputs)
     return path
+
+
+def _schema_beside(inputs: Path) -> None:
+    """The schema the file's first line names (`../../schema/input.schema.json`, for VS Code's completion), copied
+    from the package when the folder has none (a fresh install in an empty folder); an existing one is kept."""
+    from pipeline.packaged import schema_file
+
+    target = inputs.parent / "schema" / "input.schema.json"
+    if target.exists() or not schema_file().is_file():
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(schema_file().read_bytes())
+    except OSError:
+        pass  # completion in an editor is a comfort: the input works without it
