@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import io
-import subprocess
 
 import pytest
 from docx import Document
