@@ -189,9 +189,8 @@ def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: 
           strict: bool) -> tuple[list[Job], list[Outcome]]:
     """Which inputs need building. Unchanged content is a no-op when its PDFs are there or cannot or need
     not be made; it is rebuilt only to add PDFs a converter can now make."""
-    from pipeline.sources import SourceError, read_bytes
-
     from pipeline.documents import DOCUMENTS
+    from pipeline.sources import SourceError, read_bytes
     from pipeline.templates import fingerprint as templates_fingerprint, locate
 
     env = environment_fingerprint(strict)

@@ -232,8 +232,8 @@ def cache_dir() -> Path:
 
 
 def _stamp() -> bytes:
-    import jinja2
     import docxtpl
+    import jinja2
 
     from pipeline import __version__
 

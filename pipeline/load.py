@@ -28,8 +28,8 @@ from pydantic import ValidationError
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Path_, Problem, field_path
 from pipeline.sources import MAX_BYTES, SourceError, read_bytes  # noqa: F401  (MAX_BYTES: re-exported)
-from pipeline.vocab import choices
 from pipeline.textnorm import clean_text
+from pipeline.vocab import choices
 
 MAX_NODES = 100_000  # after alias expansion; a real input has a few thousand
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
+from pipeline import docxtpl_adapter
+from pipeline.compiled import compiled
 from pipeline.criteria import Catalogue
 from pipeline.documents import DOCUMENTS, DocumentSpec
 from pipeline.documents.common import Dossier, base_context
 from pipeline.evaluate import Assessment
 from pipeline.model import DossierInput
-from pipeline import docxtpl_adapter
-from pipeline.compiled import compiled
 from pipeline.templates import check, clean_package, environment, locate
 from pipeline.textnorm import MARK, clean_text, shield, unshield
 

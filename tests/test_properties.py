@@ -11,8 +11,7 @@ import io
 import unicodedata
 
 from docx import Document
-from hypothesis import HealthCheck, assume, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from conftest import EXAMPLE_TEXT
 from pipeline.criteria import load_catalogue

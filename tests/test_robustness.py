@@ -243,8 +243,9 @@ def test_a_run_without_converter_keeps_good_pdfs_and_drops_stale_ones(project, m
 def test_many_dossiers_merged_over_the_cores_each_from_its_own_parts(project, monkeypatch):
     """Nine unit-years (enough for the merges to spread over worker processes): each merged PDF holds its
     own documents' pages in reading order, one bookmark per document."""
-    import pipeline.convert as convert
     from pypdf import PdfReader
+
+    import pipeline.convert as convert
 
     widths = {}
 

@@ -112,10 +112,10 @@ def test_sandbox_escape_fails_the_check_and_never_runs(templates, tmp_path):
     errors, _ = check_templates(templates)
     assert any("vi phạm hộp cát" in e for e in errors)
     # and a build that used it anyway (bypassing the check) still cannot run it
-    from pipeline.render import TemplateError, render_all
     from conftest import EXAMPLE
     from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
+    from pipeline.render import TemplateError, render_all
 
     loaded, a = assess_file(EXAMPLE)
     with pytest.raises(TemplateError, match="hộp cát|không có trong dữ liệu"):
@@ -185,9 +185,7 @@ def test_templates_resaved_by_libreoffice_render_open_and_convert(tmp_path):
 
     from docx import Document
 
-    from conftest import EXAMPLE
-
-    from conftest import soffice
+    from conftest import EXAMPLE, soffice
 
     resaved = tmp_path / "resaved"
     profile = Path(tempfile.mkdtemp(prefix="dvht-test-lo-"))
