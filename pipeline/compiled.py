@@ -7,6 +7,8 @@ What docxtpl does on `render` and this module repeats, in order: Jinja render of
 its post-processing (paragraph newlines, `{_{`-escapes, listings); `fix_tables`, `fix_docpr_ids`; the
 body put into the document element and serialised as python-docx does; headers and footers rendered
 and re-serialised; core properties rendered. A template with footnotes is rendered by the reference path.
+Every docxtpl and python-docx internal this needs is called through `pipeline.docxtpl_adapter`, which
+also decides whether the installed versions are ones this path was tested with (`render.render_document`).
 """
 
 from __future__ import annotations
