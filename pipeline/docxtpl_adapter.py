@@ -27,10 +27,10 @@ __all__ = ["CoreProperties", "parse_xml", "serialize_part_xml"]
 
 # distribution → (lowest tested, first untested): the compiled path is byte-identical to docxtpl on these
 TESTED = {
-    "docxtpl": ((0, 18), (0, 21)),
+    "docxtpl": ((0, 20, 2), (0, 21)),
     "python-docx": ((1, 2), (1, 3)),
     "Jinja2": ((3, 1, 4), (3, 2)),
-    "lxml": ((5, 3), (7, 0)),
+    "lxml": ((6, 1), (7, 0)),
 }
 HEADER_URI = DocxTemplate.HEADER_URI
 FOOTER_URI = DocxTemplate.FOOTER_URI
