@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.consistency import recognitions_fit, stale_figures
-from pipeline.criteria import load_catalogue
+from pipeline.criteria import catalogue_for
 from pipeline.evaluate import Assessment, contradictions, evaluate
 from pipeline.load import Loaded, load
 from pipeline.problems import raise_if_any
@@ -23,7 +23,7 @@ def assess_file(path: str | Path, strict: bool = False) -> tuple[Loaded, Assessm
     loaded = load(path)
     problems = check(loaded)
     raise_if_any(problems)  # the rules must hold before anything is computed
-    assessment = evaluate(loaded.model, load_catalogue(loaded.model.regulation))
+    assessment = evaluate(loaded.model, catalogue_for(loaded.model))
     problems += [loaded.problem(("indicators", c.code, "declared_level"), c.message)
                  for c in contradictions(loaded.model, assessment)]
     problems += stale_figures(loaded, assessment)

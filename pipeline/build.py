@@ -94,14 +94,14 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     """Assess and render one input into `staging/<unit>__<year>/`; never touches the real output."""
     from pipeline.assess import assess_file
     from pipeline.commands.changes import RECORD, record
-    from pipeline.criteria import load_catalogue
+    from pipeline.criteria import catalogue_for
     from pipeline.documents import DOCUMENTS
     from pipeline.render import TemplateError, render_all
     from pipeline.summary import verdict_table
 
     try:
         loaded, assessment = assess_file(job.path, strict=strict)
-        catalogue = load_catalogue(loaded.model.regulation)
+        catalogue = catalogue_for(loaded.model)
         documents, skipped = render_all(loaded.model, assessment, catalogue, [Path(t) for t in job.templates])
     except InputError as exc:
         return Outcome(job.key, "failed", [f"{p.symbol} {p}" for p in exc.problems])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline import placeholders
-from pipeline.criteria import load_catalogue
+from pipeline.criteria import catalogue_for
 from pipeline.evaluate import Assessment
 from pipeline.load import Loaded
 from pipeline.problems import Problem
@@ -65,7 +65,7 @@ def recognitions_fit(loaded: Loaded, a: Assessment) -> list[Problem]:
         if recognised_year(r) > r.date.year:
             return [loaded.problem(("recognitions", i, "year"), (
                 f"năm được công nhận {recognised_year(r)} sau năm ra quyết định ({r.date:%d/%m/%Y})"))]
-    req = plan(m, a.unit_level, load_catalogue(m.regulation))
+    req = plan(m, a.unit_level, catalogue_for(m))
     if req is None or req.earlier is None:
         return []
     where = ("recognitions", m.recognitions.index(req.earlier))

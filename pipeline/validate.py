@@ -16,7 +16,16 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import placeholders
-from pipeline.criteria import Catalogue, QualitativeRule, available, load_catalogue
+from pipeline.criteria import (
+    AccreditationRule,
+    Catalogue,
+    DigitalLevelRule,
+    PercentageRule,
+    QualitativeRule,
+    available,
+    catalogue_for,
+    load_regulation,
+)
 from pipeline.load import Loaded, load
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Problem, raise_if_any
@@ -41,23 +50,86 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Problem]:
     if m.regulation not in available():
         add(p(("regulation",), f"không có bộ tiêu chí “{m.regulation}”; hiện có: {', '.join(available())}"))
         return problems
-    cat = load_catalogue(m.regulation)
+    reg = load_regulation(m.regulation)
+    kind_problems = _check_kind(loaded, reg)
+    problems += kind_problems
+    cat = catalogue_for(m)
 
     if not 2000 <= m.year <= 2099:
         add(p(("year",), f"năm {m.year} không hợp lệ: năm đánh giá phải từ 2000 đến 2099"))
     elif m.year < cat.first_year:
         add(p(("year",), f"năm {m.year} trước khi {cat.name} có hiệu lực (áp dụng từ năm {cat.first_year})"))
     problems += check_location(loaded)
-    if m.unit.kind not in cat.unit_kinds:
-        add(p(("unit", "kind"), f"loại đơn vị “{m.unit.kind}” không có trong {cat.name}; chọn một trong: {', '.join(cat.unit_kinds)}"))
 
     problems += _check_team(loaded)
     problems += _check_staff(loaded)
-    problems += _check_indicators(loaded, cat)
+    if not kind_problems:  # which indicators and facts apply depends on the kind and level
+        problems += _check_indicators(loaded, cat)
+        problems += _check_kind_facts(loaded, cat)
     problems += _check_report(loaded)
     problems += _check_dates(loaded, today or dt.date.today())
     problems += _check_placeholders(loaded, cat)
     return problems
+
+
+def _check_kind(loaded: Loaded, reg) -> list[Problem]:
+    """The unit's kind is one of Điều 2's, and its level one the kind is assessed at (named when it has two)."""
+    m, p = loaded.model, loaded.problem
+    kind = reg.kinds.get(m.unit.kind)
+    if kind is None:
+        return [p(("unit", "kind"), f"loại đơn vị “{m.unit.kind}” không có trong {reg.name}; chọn một trong: "
+                                    f"{', '.join(reg.kinds)} (lệnh “dvht kinds” liệt kê tên và cấp của từng loại)")]
+    names = {lv: info.label for lv, info in reg.levels.items()}
+    shown = " hoặc ".join(f"{lv} ({names[lv]})" for lv in kind.levels)
+    if m.unit.level is not None and m.unit.level not in kind.levels:
+        return [p(("unit", "level"), f"{kind.label} được đánh giá, công nhận ở {' và '.join(names[lv] for lv in kind.levels)}, "
+                                     f"không ở {names[m.unit.level]}; ghi level: {shown}")]
+    if kind.level_for(m.unit.level) is None:
+        return [p(("unit",), f"{kind.label} có ở cả cấp huyện và cấp tỉnh: ghi “level:” trong unit, {shown} "
+                             "(theo cơ quan quản lý của đơn vị, Điều 2 khoản 3–4 Thông tư 24)")]
+    return []
+
+
+def _check_kind_facts(loaded: Loaded, cat: Catalogue) -> list[Problem]:
+    """The facts only some kinds have (learners, digital level, vocational accreditation): present when an
+    applicable indicator counts them, absent otherwise; consistent in themselves."""
+    m, p = loaded.model, loaded.problem
+    kind = m.unit.kind
+    label = cat.unit_kinds[kind]
+    needs = {"learners": [], "digital_transformation": [], "vocational_accreditation": []}
+    for crit in cat.criteria:
+        for spec in crit.indicators:
+            code = f"{crit.number}.{spec.number}"
+            if not spec.applies(kind):
+                continue
+            rule = spec.rule
+            if isinstance(rule, PercentageRule) and rule.learners is not None and rule.learners.concerns(kind):
+                needs["learners"].append(code)
+            if isinstance(rule, DigitalLevelRule):
+                needs["digital_transformation"].append(code)
+            if isinstance(rule, AccreditationRule):
+                needs["vocational_accreditation"].append(code)
+    what = {"learners": "số người học (learners: total, learning_citizens)",
+            "digital_transformation": "mức độ chuyển đổi số (digital_transformation: chua-dap-ung | co-ban | tot)",
+            "vocational_accreditation": "kiểm định chất lượng giáo dục nghề nghiệp (vocational_accreditation)"}
+    out = []
+    for field, codes in needs.items():
+        given = getattr(m, field) is not None
+        if codes and not given:
+            out.append(p((), f"thiếu {what[field]}: chỉ tiêu {', '.join(codes)} của {label.lower()} được tính từ số liệu này"))
+        elif given and not codes:
+            out.append(p((field,), f"{label} không có chỉ tiêu nào dùng “{field}” ở {cat.level_info.label}; xóa mục này"))
+    if m.learners is not None and m.learners.learning_citizens > m.learners.total:
+        out.append(p(("learners", "learning_citizens"),
+                     f"{m.learners.learning_citizens} người học vượt quá tổng số người học ({m.learners.total})"))
+    acc = m.vocational_accreditation
+    if acc is not None and acc.accredited:
+        for key, name in (("date", "ngày cấp giấy chứng nhận"), ("valid_until", "thời hạn giá trị của giấy chứng nhận")):
+            if getattr(acc, key) is None:
+                out.append(p(("vocational_accreditation",), f"đã đạt kiểm định (accredited: có) thì ghi {name} ({key})"))
+        if acc.date is not None and acc.valid_until is not None and acc.valid_until < acc.date:
+            out.append(p(("vocational_accreditation", "valid_until"), "thời hạn giấy chứng nhận trước ngày cấp"))
+    return out
 
 
 def check_location(loaded: Loaded) -> list[Problem]:
@@ -163,7 +235,7 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
             continue
         _, spec = cat.indicator(code)
         if not spec.applies(m.unit.kind):
-            out.append(p(where, f"chỉ tiêu {code} không áp dụng cho loại đơn vị “{m.unit.kind}”; xóa mục này"))
+            out.append(p(where, f"chỉ tiêu {code} không áp dụng cho loại đơn vị “{m.unit.kind}” ({cat.unit_kinds[m.unit.kind].lower()}); xóa mục này"))
             continue
         if len(ind.assessors) != 2:
             out.append(p(where + ("assessors",), f"mỗi chỉ tiêu phải có đúng 02 người đánh giá, hiện có {len(ind.assessors)}"))
@@ -180,7 +252,9 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
         if qualitative and ind.met is None:
             out.append(p(where, "chỉ tiêu định tính: thiếu “met: true” (đạt) hoặc “met: false” (không đạt)"))
         if not qualitative and ind.met is not None:
-            source = "danh sách thành viên" if spec.rule.kind == "percentage" else "danh hiệu tập thể (collective_title)"
+            source = {"percentage": "danh sách thành viên", "collective_title": "danh hiệu tập thể (collective_title)",
+                      "digital_level": "mức độ chuyển đổi số (digital_transformation)",
+                      "accreditation": "kiểm định chất lượng (vocational_accreditation)"}[spec.rule.kind]
             out.append(p(where + ("met",), f"chỉ tiêu {code} được tính từ {source}; xóa “met”"))
         out += _check_evidence(loaded, cat, code, ind)
     for crit in cat.criteria:
