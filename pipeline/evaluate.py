@@ -234,8 +234,8 @@ def _digital_checks(rule: DigitalLevelRule, held: str | None) -> tuple[Check, ..
     checks = []
     for level, t in ((1, rule.level1), (2, rule.level2)):
         ok = held is not None and rank("digital", held) >= rank("digital", t.at_least)
-        text = f"{'đáp ứng' if ok else 'chưa đạt'} yêu cầu “{DIGITAL_LEVELS[t.at_least].lower()}” của Mức độ {level}"
-        checks.append(Check(level, ok, (shown + ", " + text) if level == 1 else text))
+        text = f"{shown}, {'đáp ứng' if ok else 'chưa đạt'} yêu cầu “{DIGITAL_LEVELS[t.at_least].lower()}” của Mức độ {level}"
+        checks.append(Check(level, ok, text))
     return tuple(checks)
 
 
