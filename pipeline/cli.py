@@ -186,15 +186,45 @@ def _known_units(inputs: Path) -> list[str] | None:
     return sorted(p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def _kinds_text() -> str:
+    from pipeline.commands.kinds import by_level
+
+    lines = []
+    for level, rows in by_level().items():
+        lines.append(f"Đơn vị {level}:")
+        for row in rows:
+            both = " (cả hai cấp: ghi --level)" if row.needs_level else ""
+            lines.append(f"  {row.code:<22} {row.label}{both}")
+    return "\n".join(lines)
+
+
+def cmd_kinds(args) -> int:
+    _out("Các loại đơn vị theo Điều 2 Thông tư 24 (mã dùng cho --kind và cho “kind:” trong tệp dữ liệu):")
+    _out(_kinds_text())
+    return 0
+
+
 def cmd_new_unit(args) -> int:
-    from pipeline.commands.new_unit import new_unit, slug_of
+    from pipeline.commands.new_unit import UnknownKind, new_unit, slug_of
 
     slug = args.slug or slug_of(args.name)
     if not SLUG.match(slug):
         _err(f"Tên thư mục “{slug}” không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu “-” (ví dụ tan-my)")
         return 2
     try:
-        path = new_unit(Path(args.inputs), args.name, args.year, slug)
+        path = new_unit(Path(args.inputs), args.name, args.year, slug, kind=args.kind, level=args.level)
+    except UnknownKind:
+        from pipeline.criteria import load_regulation
+
+        known = load_regulation("tt24-2023").kinds
+        if args.kind in known:
+            levels = " và ".join(LEVEL_WORDS[lv] for lv in known[args.kind].levels)
+            _err(f"Loại đơn vị “{args.kind}” ({known[args.kind].label}) chỉ được đánh giá ở {levels}, "
+                 f"không ở {LEVEL_WORDS.get(args.level, args.level)}.")
+        else:
+            _err(f"Không có loại đơn vị “{args.kind}”. Chọn một mã dưới đây:")
+            _err(_kinds_text())
+        return 2
     except FileExistsError as exc:
         again = command(f"dvht new-year {slug} {args.year + 1}", f"make new-year UNIT={slug} YEAR={args.year + 1}")
         _err(f"Đã có tệp {exc.args[0]}; không ghi đè. Để lập năm sau: {again}")
@@ -285,6 +315,9 @@ EXIT_CODES = """mã thoát: 0 thành công (có thể kèm cảnh báo); 1 dữ 
 --strict); 2 dùng lệnh sai; 3 lỗi không mong đợi (chạy lại với --debug); 130 dừng bằng Ctrl-C."""
 
 
+LEVEL_WORDS = {"cap-huyen": "cấp huyện", "cap-tinh": "cấp tỉnh"}
+
+
 def parser() -> argparse.ArgumentParser:
     from pipeline.argparse_vi import Formatter, Parser, install
 
@@ -340,11 +373,22 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("new-unit", "tạo tệp dữ liệu cho một đơn vị mới (mọi chỗ cần điền được đánh dấu)",
                 "  dvht new-unit --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"
-                "  dvht new-unit tan-my --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025", cmd_new_unit)
+                "  dvht new-unit tan-my --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"
+                "  dvht new-unit --name \"Trường Trung học cơ sở Quảng Phú\" --kind thcs --year 2026\n"
+                "  dvht new-unit --name \"Công ty Cổ phần May Huế\" --kind doanh-nghiep --level cap-tinh --year 2026",
+                cmd_new_unit)
     p.add_argument("slug", nargs="?", metavar="TÊN_THƯ_MỤC", help="tên thư mục (mặc định: lấy từ tên đơn vị, ví dụ tan-my)")
     p.add_argument("--name", required=True, metavar="TÊN", help="tên đầy đủ, ví dụ “Ủy ban nhân dân xã Tân Mỹ”")
     p.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm đánh giá")
     p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
+
+    p.add_argument("--kind", default="ubnd-xa", metavar="LOẠI",
+                   help="loại đơn vị (mặc định: ubnd-xa); “dvht kinds” liệt kê các loại, ví dụ thcs, thpt, doanh-nghiep")
+    p.add_argument("--level", choices=["cap-huyen", "cap-tinh"], default=None, metavar="CẤP",
+                   help="cấp đánh giá, công nhận: cap-huyen hoặc cap-tinh (chỉ cần với loại đơn vị có ở cả hai cấp)")
+
+    command("kinds", "liệt kê các loại đơn vị (Điều 2 Thông tư 24) và cấp đánh giá của từng loại",
+            "  dvht kinds\n  dvht new-unit --name \"Trường Trung học cơ sở Quảng Phú\" --kind thcs --year 2026", cmd_kinds)
 
     p = command("new-year", "tạo tệp năm mới từ năm gần nhất: giữ đơn vị, Tổ, danh sách, lời văn; đánh dấu số liệu cần điền",
                 "  dvht new-year quang-phu 2025", cmd_new_year)

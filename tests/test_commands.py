@@ -244,3 +244,72 @@ def test_past_recognitions_are_checked(write_input):
     loaded, a = assess_file(write_input(two))
     assert int(a.unit_level) == 2
     assert any(w.field == "request.date" and "chưa đủ 12 tháng" in w.message and "15/03/2025" in w.message for w in loaded.warnings)
+
+
+# ---------------------------------------------------------------- every kind of unit (issue 26)
+
+def _scaffold(tmp_path, name, kind, level=None):
+    from pipeline.commands.new_unit import new_unit
+    from pipeline.load import FILL, parse
+
+    path = new_unit(tmp_path / "inputs", name, 2026, kind=kind, level=level)
+    data, *_ = parse(path.read_text(encoding="utf-8"), path.name)
+    return path, data, FILL
+
+
+def test_new_unit_for_a_lower_secondary_school_asks_what_it_needs(tmp_path):
+    path, data, fill = _scaffold(tmp_path, "Trường Trung học cơ sở Quảng Phú", "thcs")
+    text = path.read_text(encoding="utf-8")
+    assert "kind: thcs" in text and "Trường trung học cơ sở" in text and "\n  level:" not in text
+    assert data["unit"]["collective_name"] == ""  # the Hiệu trưởng signs in his or her own name
+    assert sorted(data["indicators"]) == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5",
+                                          "3.1", "3.2", "3.3", "3.4"]
+    assert "digital_transformation: CẦN ĐIỀN" in text  # 3.4
+    assert "learners" not in data and "vocational_accreditation" not in data  # pupils are not Người học; not vocational
+
+
+def test_new_unit_for_an_upper_secondary_school_asks_for_its_learners(tmp_path):
+    path, data, fill = _scaffold(tmp_path, "Trường Trung học phổ thông Tam Giang", "thpt")
+    text = path.read_text(encoding="utf-8")
+    assert "learners:\n  total: CẦN ĐIỀN" in text and "learning_citizens: CẦN ĐIỀN" in text
+    assert "3.4" in data["indicators"] and "3.5" not in data["indicators"] and "3.6" not in data["indicators"]
+
+
+def test_new_unit_for_a_two_level_kind(tmp_path):
+    path, data, fill = _scaffold(tmp_path, "Công ty Cổ phần May Huế", "doanh-nghiep", "cap-tinh")
+    assert data["unit"]["level"] == "cap-tinh"
+    assert "1.3" not in data["indicators"] and "2.4" not in data["indicators"]  # not a state body; economic
+    path, data, fill = _scaffold(tmp_path, "Trường Cao đẳng Nghề Huế", "co-so-gdnn", "cap-tinh")
+    assert "3.6" in data["indicators"] and "3.5" not in data["indicators"]
+    assert "vocational_accreditation:\n  accredited: CẦN ĐIỀN" in path.read_text(encoding="utf-8")
+    path, data, fill = _scaffold(tmp_path, "Hội Khuyến học huyện A", "hoi-khuyen-hoc")
+    assert "level: CẦN ĐIỀN" in path.read_text(encoding="utf-8")  # two levels, none given: the officer says
+
+
+def test_new_year_of_a_school_clears_its_yearly_facts(tmp_path):
+    from pipeline.commands.new_year import new_year
+    from pipeline.load import parse
+
+    folder = tmp_path / "inputs" / "thpt-tam-giang"
+    folder.mkdir(parents=True)
+    shutil.copy(EXAMPLE.parent.parent / "thpt-tam-giang" / "2024.yaml", folder / "2024.yaml")
+    path, _ = new_year(tmp_path / "inputs", "thpt-tam-giang", 2025)
+    text = path.read_text(encoding="utf-8")
+    assert "kind: thpt" in text and "learners:\n  total: CẦN ĐIỀN" in text and "digital_transformation: CẦN ĐIỀN" in text
+    data, *_ = parse(text, path.name)
+    assert "3.4" in data["indicators"] and "3.6" not in data["indicators"]
+
+
+def test_kinds_command_and_a_wrong_kind(tmp_path):
+    res = run_cli("kinds")
+    assert res.returncode == 0
+    huyen, tinh = res.stdout.split("Đơn vị cấp tỉnh:")
+    assert "thcs" in huyen and "Trường trung học cơ sở" in huyen and "thcs " not in tinh
+    assert "thpt " in tinh and "Trường trung học phổ thông" in tinh and "thpt " not in huyen
+    assert "doanh-nghiep" in huyen and "doanh-nghiep" in tinh
+    res = run_cli("new-unit", "--name", "Trường X", "--kind", "truong-cap-2", "--year", "2026", "--inputs", str(tmp_path))
+    assert res.returncode == 2 and "Không có loại đơn vị “truong-cap-2”" in res.stderr and "thcs" in res.stderr
+    assert "Traceback" not in res.stderr and not list(tmp_path.iterdir())
+    res = run_cli("new-unit", "--name", "Trường X", "--kind", "thpt", "--level", "cap-huyen", "--year", "2026",
+                  "--inputs", str(tmp_path))
+    assert res.returncode == 2 and "chỉ được đánh giá ở cấp tỉnh" in res.stderr

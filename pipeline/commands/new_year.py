@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from pipeline.commands.scaffold import STAFF_FACTS, write
-from pipeline.criteria import load_catalogue
+from pipeline.criteria import load_catalogue, resolve_level
 from pipeline.load import FILL, load
 from pipeline.placeholders import text_fields
 
@@ -46,6 +46,10 @@ def carried(source: Path, year: int) -> dict:
     if d.get("staff_counts") is not None:
         d["staff_counts"] = {k: FILL for k in d["staff_counts"]}
     d["collective_title"] = FILL
+    if d.get("learners") is not None:
+        d["learners"] = {k: FILL for k in d["learners"]}
+    if d.get("digital_transformation") is not None:
+        d["digital_transformation"] = FILL  # the certificate of accreditation lasts years: carried, checked at 31/12
     for path, text in text_fields(model):
         node = d
         for part in path[:-1]:
@@ -78,7 +82,9 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
         raise FileExistsError(target)
     source = latest(folder)
     d = carried(source, year)
-    text = write(d, load_catalogue(d.get("regulation", "tt24-2023")), f"năm {year}, chép từ {source.name}")
+    regulation = d.get("regulation", "tt24-2023")
+    level = resolve_level(regulation, d["unit"].get("kind", "ubnd-xa"), d["unit"].get("level")) or "cap-huyen"
+    text = write(d, load_catalogue(regulation, level), f"năm {year}, chép từ {source.name}")
     with open(target, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
     return target, source

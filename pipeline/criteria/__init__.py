@@ -417,14 +417,19 @@ def load_catalogue(regulation: str, level: str = "cap-huyen") -> Catalogue:
     return reg.view(level)
 
 
-def level_of(model) -> str | None:
-    """The level an input is assessed at (its `unit.level`, or its kind's only or default level); None when the
-    kind is unknown, the level not one of the kind's, or the kind has two levels and the input names neither."""
+def resolve_level(regulation: str, kind_code: str, level: str | None = None) -> str | None:
+    """The level a unit of this kind is assessed at (the `level` named, or its kind's only or default level); None
+    when the regulation or kind is unknown, the level not one of the kind's, or the kind has two and none is named."""
     try:
-        kind = load_regulation(model.regulation).kinds.get(model.unit.kind)
+        kind = load_regulation(regulation).kinds.get(kind_code)
     except KeyError:
         return None
-    return kind.level_for(model.unit.level) if kind is not None else None
+    return kind.level_for(level) if kind is not None else None
+
+
+def level_of(model) -> str | None:
+    """The level an input is assessed at (see `resolve_level`)."""
+    return resolve_level(model.regulation, model.unit.kind, model.unit.level)
 
 
 def catalogue_for(model) -> Catalogue:
