@@ -273,6 +273,30 @@ class DossierInput(_Strict):
     archive: Line = Field("VT", description="Dòng “Lưu: …” cuối Nơi nhận, ví dụ “VT, VHXH”")
     recognitions: list[PastRecognition] = Field(default_factory=list, description="Các lần được công nhận trước")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _recognition_by_level(cls, data: Any) -> Any:
+        """Who receives and who recognises, when the input does not say, are its level's (cấp tỉnh: the Sở and the
+        Chủ tịch UBND tỉnh, Điều 11, 16), as the catalogue gives them; cấp huyện keeps the defaults above."""
+        if not isinstance(data, dict) or not isinstance(data.get("unit"), dict):
+            return data
+        from pipeline.criteria import load_regulation, resolve_level
+
+        unit, regulation = data["unit"], data.get("regulation") or "tt24-2023"
+        kind, level = unit.get("kind") or "ubnd-xa", unit.get("level")
+        if not (isinstance(regulation, str) and isinstance(kind, str) and isinstance(level, (str, type(None)))):
+            return data  # the model refuses these itself
+        if level is not None:
+            level = {"cấp huyện": "cap-huyen", "cấp tỉnh": "cap-tinh"}.get(" ".join(level.split()).casefold(), level)
+        resolved = resolve_level(regulation, kind, level)
+        if resolved is None or resolved == "cap-huyen":
+            return data
+        given = data.get("recognition")
+        if given is not None and not isinstance(given, dict):
+            return data
+        defaults = load_regulation(regulation).levels[resolved].recognition
+        return {**data, "recognition": {**defaults, **{k: v for k, v in (given or {}).items() if v is not None}}}
+
 
 def json_schema() -> dict:
     schema = DossierInput.model_json_schema()

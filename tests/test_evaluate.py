@@ -506,3 +506,15 @@ def test_existing_input_without_level_is_cap_huyen():
     both = DossierInput.model_validate(dict(BASE, unit=dict(BASE["unit"], kind="doanh-nghiep")))
     assert level_of(both) is None  # two levels, none named: validation asks
     assert level_of(DossierInput.model_validate(THPT_BASE)) == "cap-tinh"
+
+
+def test_who_receives_by_default_follows_the_level():
+    """A cấp tỉnh unit that does not say who receives sends to the Sở and asks the Chủ tịch UBND tỉnh (Điều 11, 16);
+    what the input says wins; cấp huyện keeps the Phòng and the Chủ tịch UBND huyện."""
+    data = {k: v for k, v in THPT_BASE.items() if k != "recognition"}
+    r = DossierInput.model_validate(data).recognition
+    assert (r.scope, r.receiver, r.authority) == ("cấp tỉnh", "Sở Giáo dục và Đào tạo", "Chủ tịch Ủy ban nhân dân tỉnh")
+    r = DossierInput.model_validate(dict(data, recognition={"receiver": "Sở Giáo dục và Đào tạo thành phố Huế"})).recognition
+    assert r.receiver == "Sở Giáo dục và Đào tạo thành phố Huế" and r.scope == "cấp tỉnh"
+    r = DossierInput.model_validate({k: v for k, v in BASE.items() if k != "recognition"}).recognition
+    assert (r.scope, r.receiver) == ("cấp huyện", "Phòng Giáo dục và Đào tạo huyện")
