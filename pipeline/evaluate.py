@@ -125,6 +125,7 @@ class Assessment:
     indicator_tally: Tally
     criterion_tally: Tally
     staff_total: int
+    level: str = "cấp huyện"  # the level the unit is assessed at, as printed (“cấp tỉnh”)
 
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:
@@ -337,6 +338,7 @@ def evaluate(model: DossierInput, catalogue: Catalogue) -> Assessment:
         indicator_tally=_tally([i.level for c in criteria for i in c.applicable]),
         criterion_tally=_tally(rated),
         staff_total=total,
+        level=catalogue.level_info.label,
     )
 
 

@@ -8,7 +8,8 @@ from pipeline.vocab import Level
 
 
 def verdict_table(model: DossierInput, a: Assessment) -> str:
-    lines = [f"{model.unit.name} — năm {a.year} — {a.regulation}", f"Tổng số thành viên: {a.staff_total}", ""]
+    lines = [f"{model.unit.name} — năm {a.year} — {a.regulation}, “Đơn vị học tập” {a.level}",
+             f"Tổng số thành viên: {a.staff_total}", ""]
     for c in a.criteria:
         lines.append(f"Tiêu chí {c.number}: {c.title_level1}")
         for i in c.indicators:
