@@ -40,8 +40,9 @@ COLLECTIVE_TITLES = {
     "tap-the-lao-dong-tien-tien": "Tập thể lao động tiên tiến",
     "tap-the-lao-dong-xuat-sac": "Tập thể lao động xuất sắc",
     "co-thi-dua": "Cờ thi đua của bộ, ban, ngành, tỉnh",
+    "co-thi-dua-chinh-phu": "Cờ thi đua của Chính phủ",
 }
-CollectiveTitle = Literal["khong", "tap-the-lao-dong-tien-tien", "tap-the-lao-dong-xuat-sac", "co-thi-dua"]
+CollectiveTitle = Literal["khong", "tap-the-lao-dong-tien-tien", "tap-the-lao-dong-xuat-sac", "co-thi-dua", "co-thi-dua-chinh-phu"]
 
 # The digital-transformation levels of Quyết định số 4725/QĐ-BGDĐT (schools) and 4740/QĐ-BGDĐT (universities),
 # lowest first: 3.4 asks “mức đáp ứng cơ bản” at Mức độ 1, “mức đáp ứng tốt” at Mức độ 2.

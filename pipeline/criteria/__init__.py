@@ -283,6 +283,7 @@ class Catalogue(_M):
     unit_kinds: dict[str, str]  # their labels
     facts: dict[str, Fact]
     criteria: list[Criterion]
+    cumulative_levels: bool = False  # True: an indicator reaches Mức độ 2 only if it meets Mức độ 1 too
     evidence: EvidenceRule
     recognition: RecognitionRule
     dossier: DossierTexts
@@ -337,6 +338,7 @@ class Regulation(_M):
     name: str
     full_name: str
     first_year: int
+    cumulative_levels: bool = False
     levels: dict[LevelCode, LevelInfo]
     kinds: dict[str, UnitKind]
     facts: dict[str, Any]
@@ -389,6 +391,7 @@ class Regulation(_M):
             criteria.append({**crit, "indicators": indicators})
         return Catalogue.model_validate({
             "id": self.id, "name": self.name, "full_name": self.full_name, "first_year": self.first_year,
+            "cumulative_levels": self.cumulative_levels,
             "level": level, "level_info": self.levels[level], "kinds": kinds,
             "unit_kinds": {code: k.label for code, k in kinds.items()},
             "facts": self.facts, "criteria": criteria, "evidence": self.evidence, "recognition": self.recognition,
