@@ -267,5 +267,5 @@ goto :end
 
 :end
 if not "%CODE%"=="0" if not defined RUN pause
-del /f /q "%STAMP_NEW%" >nul 2>nul
+if defined STAMP_NEW del /f /q "%STAMP_NEW%" >nul 2>nul
 exit /b %CODE%

@@ -13,54 +13,18 @@ import pytest
 from conftest import EXAMPLE, ROOT, run_cli
 from pipeline.convert import SOFFICE_ENV, how_to_get_pdf, soffice_binary
 
-SCRIPT = ROOT / "lap-ho-so.cmd"
 ENGLISH = ("usage:", "show this help", "positional arguments", "options:", "error:", "unrecognized arguments",
            "the following arguments", "invalid choice", "expected one argument", "invalid int value")
 
 
-# ---------------------------------------------------------------- the Windows script
-
-def dry_run(script: str) -> list[str]:
-    """The commands the script runs under `/thu` (dry run), in order: `set` variables expanded, each
-    `%RUN% …` line is a command. A small reading of the batch file, enough to check what it does."""
-    env = {"ERRORLEVEL": "0"}
-    commands = []
-    for raw in script.splitlines():
-        line = raw.strip().replace("%~dp0", "C:\\hoso\\")
-        m = re.fullmatch(r'set "(\w+)=(.*)"', line)
-        if m:
-            env[m.group(1)] = re.sub(r"%(~?\w+)%", lambda v: env.get(v.group(1), ""), m.group(2))
-            continue
-        if "%RUN%" in line:
-            cmd = line.split("%RUN%", 1)[1].strip()
-            commands.append(re.sub(r"%(~?\w+)%", lambda v: env.get(v.group(1), v.group(0)), cmd))
-    return commands
-
-
-def test_windows_script_creates_the_venv_installs_the_runtime_builds_and_opens_explorer():
-    data = SCRIPT.read_bytes()
-    assert not data.startswith(b"\xef\xbb\xbf")  # a BOM would break "@echo off"
-    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")  # CRLF throughout: cmd's goto needs it
-    text = data.decode("utf-8")
-    assert text.index("chcp 65001") < text.index("echo ==")  # UTF-8 console before any Vietnamese
-    commands = dry_run(text)
-    assert commands[0] == "py -3 -m venv .venv" or commands[0].endswith("-m venv .venv")
-    install = commands[1]
-    assert install.startswith('".venv\\Scripts\\python.exe" -m pip install') and install.endswith("-e .") and "[test]" not in install
-    assert commands[-2] == '".venv\\Scripts\\dvht.exe" dossier inputs'
-    assert commands[-1] == 'start "" explorer "C:\\hoso\\outputs"'
-    assert "where py" in text and "https://www.python.org/downloads/" in text and "Add python.exe to PATH" in text
-    labels = set(re.findall(r"^:(\w+)", text, re.MULTILINE))
-    assert set(re.findall(r"goto :(\w+)", text)) <= labels  # every jump has its label
-    for line in text.splitlines():
-        assert not re.match(r"\s*if .*\($", line), "no ( … ) blocks: an echo with “)” inside would end them"
-
+# ---------------------------------------------------------------- the README (the scripts: test_windows_scripts.py)
 
 def test_readme_first_section_is_the_windows_path():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first = readme.split("\n## ", 2)[1]
     assert "lap-ho-so.cmd" in first and "Add python.exe to PATH" in first and "LibreOffice" in first
-    assert ".venv\\Scripts\\dvht" in readme and "py -m venv .venv" in readme
+    assert "menu.cmd" in first and "SmartScreen" in first and "OneDrive" in first
+    assert ".venv\\Scripts\\python -m pipeline" in readme and "Scripts\\dvht" not in readme
 
 
 # ---------------------------------------------------------------- LibreOffice on each platform
