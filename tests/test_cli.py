@@ -121,3 +121,18 @@ def test_hints_name_make_or_dvht_as_the_run_was_started(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DVHT_VIA_MAKE"}
     res = subprocess.run([*cmd, "--inputs", str(tmp_path / "b")], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env)
     assert "rồi chạy: dvht validate" in res.stdout and "make validate" not in res.stdout and ".venv/bin" not in res.stdout
+
+
+def test_under_the_windows_scripts_hints_are_what_to_type_in_cmd(tmp_path):
+    """lap-ho-so.cmd sets DVHT_VIA_CMD: `dvht` is not on PATH there; each hint is a line cmd.exe runs in the folder."""
+    env = {**{k: v for k, v in os.environ.items() if k != "DVHT_VIA_MAKE"}, "DVHT_VIA_CMD": "1"}
+    cmd = [sys.executable, "-m", "pipeline", "new-unit", "--name", "Ủy ban nhân dân xã Hòa An", "--year", "2025",
+           "--inputs", str(tmp_path / "a")]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env)
+    out = res.stdout
+    assert f"rồi chạy: .venv\\Scripts\\python -m pipeline validate {tmp_path / 'a' / 'hoa-an' / '2025.yaml'}" in out
+    assert ".venv\\Scripts\\python -m pipeline staff export" in out and ".venv\\Scripts\\python -m pipeline staff import" in out
+    assert not re.search(r"(^|[\s:→])dvht ", out), out
+    res = subprocess.run([sys.executable, "-m", "pipeline", "new-year", "khong-co", "2025", "--inputs", str(tmp_path / "a")],
+                         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env)
+    assert ".venv\\Scripts\\python -m pipeline new-unit --name" in res.stderr
