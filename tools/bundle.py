@@ -125,26 +125,33 @@ def download(reqs: list[str], python: str, dest: Path, log=print) -> None:
            "--only-binary=:all:", "--platform", "win_amd64", "--python-version", python,
            "--implementation", "cp", "-d", str(dest), *[_marker_free(r) for r in reqs]]
     log(f"  pip download ({python}): {' '.join(_marker_free(r) for r in reqs)}")
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL)
+
+
+def fetch_for(python: str, dest: Path, log=print) -> dict[str, Wheel]:
+    """The wheels CPython `python` needs on Windows, in `dest` (kept between runs: pip skips what is there)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    roots = requirements()
+    download([r for r in roots if Requirement(r).marker is None or Requirement(r).marker.evaluate(windows_env(python))],
+             python, dest, log)
+    for _round in range(10):
+        chosen, missing = closure(read_wheels(dest), roots, python)
+        if not missing:
+            for stale in set(dest.glob("*.whl")) - {w.path for w in chosen.values()}:
+                stale.unlink()  # an older download the tree no longer uses
+            return chosen
+        log(f"  thiếu cho Windows, Python {python}: {', '.join(missing)}")
+        download(missing, python, dest, log)
+    raise SystemExit(f"✗ không đủ thư viện cho Python {python}: {', '.join(missing)}")
 
 
 def fetch_wheels(dest: Path, pythons=PYTHONS, log=print) -> dict[str, dict[str, Wheel]]:
-    dest.mkdir(parents=True, exist_ok=True)
-    roots = requirements()
-    result = {}
-    for python in pythons:
-        wanted = [r for r in roots if Requirement(r).marker is None or Requirement(r).marker.evaluate(windows_env(python))]
-        download(wanted, python, dest, log)
-        for _round in range(10):
-            chosen, missing = closure(read_wheels(dest), roots, python)
-            if not missing:
-                break
-            log(f"  thiếu cho Windows, Python {python}: {', '.join(missing)}")
-            download(missing, python, dest, log)
-        else:
-            raise SystemExit(f"✗ không đủ thư viện cho Python {python}: {', '.join(missing)}")
-        result[python] = chosen
-    return result
+    """Each CPython in its own folder of `dest`, all at once (the time goes in waiting for the network)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(pythons)) as pool:
+        futures = {p: pool.submit(fetch_for, p, dest / ("cp" + p.replace(".", "")), log) for p in pythons}
+        return {p: f.result() for p, f in futures.items()}
 
 
 def project_files(root: Path = ROOT) -> list[str]:
@@ -153,7 +160,8 @@ def project_files(root: Path = ROOT) -> list[str]:
     return [n for n in names if not n.startswith(LEFT_OUT) and (root / n).is_file()]
 
 
-def write_zip(target: Path, wheels: Path, root: Path = ROOT) -> Path:
+def write_zip(target: Path, wheels: list[Path], root: Path = ROOT) -> Path:
+    """The project under `dvht-dossier/`, the wheels (each file once) under `dvht-dossier/wheels/`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
 
@@ -167,7 +175,7 @@ def write_zip(target: Path, wheels: Path, root: Path = ROOT) -> Path:
         for name in project_files(root):
             add(zf, name, (root / name).read_bytes())
         listing = io.StringIO()
-        for whl in sorted(wheels.glob("*.whl")):
+        for whl in sorted({w.name: w for w in wheels}.values(), key=lambda w: w.name):
             add(zf, f"{WHEELS}/{whl.name}", whl.read_bytes())
             listing.write(whl.name + "\n")
         add(zf, f"{WHEELS}/DANH-SACH.txt", ("Thư viện cho Windows 64-bit, Python " + ", ".join(PYTHONS)
@@ -190,10 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.CalledProcessError:
         print("✗ pip download không thành công (xem dòng trên): cần kết nối tới PyPI")
         return 1
-    used = {w.path for per in chosen.values() for w in per.values()}
-    for stale in set(wheels.glob("*.whl")) - used:  # an older download the tree no longer uses
-        stale.unlink()
-    target = write_zip(Path(args.out), wheels)
+    target = write_zip(Path(args.out), [w.path for per in chosen.values() for w in per.values()])
     for python, per in chosen.items():
         print(f"  Python {python}: {len(per)} thư viện — {', '.join(sorted(per))}")
     print(f"✓ Đã ghi {target} ({target.stat().st_size // 1024 // 1024} MB)")
