@@ -174,8 +174,8 @@ exit /b 0
 
 rem ---------------------------------------------------------------- helpers
 :try_python
-rem Tham số: lệnh Python cần thử. Mã thoát 11: 3.11–3.13 64-bit (hợp bộ cài ngoại tuyến); 12: 3.11+ khác; 10: quá cũ.
-%* -c "import sys; ok = sys.version_info >= (3, 11); fit = ok and sys.version_info < (3, 14) and sys.maxsize > 2**32; sys.exit(11 if fit else 12 if ok else 10)" >nul 2>nul
+rem Tham số: lệnh Python cần thử (đầu vào từ nul: không bao giờ chờ câu trả lời). Mã thoát 11: 3.11–3.13 64-bit (hợp bộ cài ngoại tuyến); 12: 3.11+ khác; 10: quá cũ.
+%* -c "import sys; ok = sys.version_info >= (3, 11); fit = ok and sys.version_info < (3, 14) and sys.maxsize > 2**32; sys.exit(11 if fit else 12 if ok else 10)" <nul >nul 2>nul
 set "RC=%ERRORLEVEL%"
 if "%RC%"=="10" if not defined TOO_OLD set "TOO_OLD=%*"
 if "%RC%"=="11" set "FITS_BUNDLE=1"
@@ -193,6 +193,7 @@ exit /b %CODE%
 :pause_here
 if defined RUN exit /b 0
 if /i "%LABEL%"=="menu" echo Nhấn phím bất kỳ để về menu.
+if /i not "%LABEL%"=="menu" echo Nhấn phím bất kỳ để đóng cửa sổ.
 pause >nul
 exit /b 0
 
@@ -266,6 +267,6 @@ set "CODE=0"
 goto :end
 
 :end
-if not "%CODE%"=="0" if not defined RUN pause
+if not "%CODE%"=="0" call :pause_here
 if defined STAMP_NEW del /f /q "%STAMP_NEW%" >nul 2>nul
 exit /b %CODE%

@@ -231,6 +231,7 @@ class Cmd:
     def _redirect(self, line: str) -> tuple[str, str | None]:
         """Strip redirections; returns (the command, the file stdout goes to, or None)."""
         target = None
+        line = re.sub(r"\s*<nul", "", line)
         line = re.sub(r"\s*2>nul", "", line)
         line = re.sub(r"\s*2>&1", "", line)
         m = re.search(r'\s*>\s*("[^"]*"|\S+)\s*$', line)

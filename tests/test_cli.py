@@ -24,7 +24,30 @@ def test_readme_first_section_is_the_windows_path():
     first = readme.split("\n## ", 2)[1]
     assert "lap-ho-so.cmd" in first and "Add python.exe to PATH" in first and "LibreOffice" in first
     assert "menu.cmd" in first and "SmartScreen" in first and "OneDrive" in first
-    assert ".venv\\Scripts\\python -m pipeline" in readme and "Scripts\\dvht" not in readme
+    assert ".venv\\Scripts\\python -m pipeline" in readme
+
+
+def test_every_windows_command_in_the_readme_runs_as_typed_in_cmd():
+    """Each line of a ```bat block is one command cmd.exe runs in the folder: no `# comment` carried as arguments,
+    `python -m pipeline` from the .venv (dvht is not on PATH, dvht.exe breaks when the folder moves), and arguments
+    the CLI accepts."""
+    from pipeline.cli import parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    officer = readme.split("# Part 2")[0]
+    blocks = re.findall(r"```bat\n(.*?)```", officer, re.S)
+    assert len(blocks) >= 5
+    seen = set()
+    for block in blocks:
+        for line in block.strip().splitlines():
+            assert "#" not in line and not line.lower().startswith("rem "), line
+            assert line.startswith(".venv\\Scripts\\python -m pipeline "), line
+            args = [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', line)][3:]
+            ns = parser().parse_args(args)  # misuse would exit 2 here
+            seen.add(ns.command)
+    assert {"new-unit", "new-year", "staff", "validate", "dossier"} <= seen
+    for block in re.findall(r"```\w*\n(.*?)```", officer, re.S):
+        assert not re.search(r"\S\s+# ", block), block  # no command line anywhere with a comment after it
 
 
 # ---------------------------------------------------------------- LibreOffice on each platform

@@ -96,6 +96,8 @@ def test_the_launcher_is_asked_for_313_312_311_before_python_on_path():
     result = run(pc, ROOT)
     probes = [c.split(" -c ")[0] for c in result.commands if PROBE in c]
     assert probes == ["py -3.13", "py -3.12"]
+    probe_line = next(line for line in (ROOT / "lap-ho-so.cmd").read_text(encoding="utf-8").splitlines() if PROBE in line)
+    assert probe_line.endswith('" <nul >nul 2>nul')  # a launcher that would ask to install a runtime gets no answer
     assert actions(result)[0] == 'py -3.12 -m venv ".venv"'
 
 
