@@ -8,7 +8,9 @@ rem Lần đầu (và khi thư mục bị chuyển chỗ, hoặc Python đổi) 
 rem từ thư mục wheels nếu có (bộ cài ngoại tuyến, make bundle), nếu không thì từ Internet.
 chcp 65001 >nul
 setlocal EnableExtensions DisableDelayedExpansion
-cd /d "%~dp0"
+rem pushd, không phải cd: một thư mục trên ổ mạng (\\máy\thư-mục) được gán tạm một ổ đĩa, cd thì không vào được.
+pushd "%~dp0"
+if errorlevel 1 goto :no_folder
 set "RUN="
 set "TASK=web"
 :args
@@ -203,6 +205,11 @@ echo ✗ Không hiểu việc "%TASK%". Các việc: web, menu, lap-ho-so, don-v
 set "CODE=2"
 goto :end
 
+:no_folder
+echo ✗ Không vào được thư mục của tệp này. Chép cả thư mục vào máy (ví dụ ra Desktop) rồi nháy đúp lại.
+set "CODE=1"
+goto :end
+
 :no_python
 echo ✗ Máy chưa có Python. Tải Python 3.13 (hoặc 3.11, 3.12) tại https://www.python.org/downloads/ ,
 echo   khi cài nhớ đánh dấu ô "Add python.exe to PATH", rồi nháy đúp lại tệp này.
@@ -269,4 +276,5 @@ goto :end
 :end
 if not "%CODE%"=="0" call :pause_here
 if defined STAMP_NEW del /f /q "%STAMP_NEW%" >nul 2>nul
+popd
 exit /b %CODE%

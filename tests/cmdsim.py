@@ -249,9 +249,17 @@ class Cmd:
                 return self._statement(command, env, frame, errorlevel)
             return ("none", None)
         low = line.lower()
-        if low.startswith("chcp ") or low.startswith("setlocal") or low.startswith("cd /d "):
-            self.commands.append(line) if low.startswith("chcp") else None
+        if low.startswith("chcp "):
+            self.commands.append(line)
             return ("none", None)
+        if low.startswith("setlocal"):
+            return ("none", None)
+        m = re.fullmatch(r'pushd "([^"]*)"', line, re.I)
+        if m:
+            self.commands.append(line)
+            return ("el", 0 if m.group(1) == self.pc.folder else 1)
+        if low == "popd":
+            return ("el", errorlevel)
         m = re.fullmatch(r'set "(\w+)=(.*)"', line)
         if m:
             if m.group(2) == "":

@@ -28,7 +28,7 @@ CLEANUP = 'del /f /q ".venv-stamp.tmp"'
 def actions(result) -> list[str]:
     """What the script did, less its questions to the Pythons (`-c`, the stamp) and its own clean-up."""
     return [c for c in result.commands if ' -c "' not in c and not c.endswith("tools\\venv_stamp.py")
-            and not c.startswith("chcp") and c != CLEANUP]
+            and not c.startswith(("chcp", "pushd")) and c != CLEANUP]
 
 
 def pc_with(*pythons: tuple[str, FakePython], **kw) -> PC:
@@ -265,6 +265,14 @@ def test_dry_run_prints_the_commands_and_changes_nothing():
                      f"[chạy thử] {PY} -m pipeline dossier inputs",
                      '[chạy thử] start "" explorer "C:\\Users\\can-bo\\Desktop\\ho-so\\outputs"']
     assert result.pauses == 0 and not any(f.startswith(".venv\\") for f in pc.files)
+
+
+def test_a_folder_the_script_cannot_enter_is_a_message():
+    pc = pc_with(("py -3.13", FakePython()))
+    scripts = {p.name: p.read_bytes().decode("utf-8") for p in ROOT.glob("*.cmd")}
+    scripts["lap-ho-so.cmd"] = scripts["lap-ho-so.cmd"].replace('pushd "%~dp0"', 'pushd "%~dp0x"')  # pushd fails
+    result = Cmd(pc, scripts).run("lap-ho-so.cmd", [])
+    assert result.code == 1 and "Không vào được thư mục" in result.text and not actions(result)
 
 
 def test_the_reading_refuses_what_it_does_not_know():
