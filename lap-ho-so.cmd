@@ -32,6 +32,8 @@ if /i "%TASK%"=="kiem-tra" set "LABEL=validate"
 if /i "%TASK%"=="ket-qua" set "LABEL=open_outputs"
 if not defined LABEL goto :bad_task
 
+if not exist "pyproject.toml" goto :not_unzipped
+if not exist "tools\venv_stamp.py" goto :not_unzipped
 set "VENV=.venv"
 set "PY=%VENV%\Scripts\python.exe"
 set "STAMP=%VENV%\dvht-stamp.txt"
@@ -205,6 +207,12 @@ echo ✗ Không hiểu việc "%TASK%". Các việc: web, menu, lap-ho-so, don-v
 set "CODE=2"
 goto :end
 
+:not_unzipped
+echo ✗ Thư mục này thiếu tệp của chương trình: có lẽ tệp được chạy từ bên trong tệp .zip.
+echo   Nháy phải tệp .zip, chọn Extract All (Giải nén tất cả), rồi nháy đúp lap-ho-so.cmd trong thư mục vừa giải nén.
+set "CODE=1"
+goto :end
+
 :no_folder
 echo ✗ Không vào được thư mục của tệp này. Chép cả thư mục vào máy (ví dụ ra Desktop) rồi nháy đúp lại.
 set "CODE=1"
@@ -232,7 +240,8 @@ set "CODE=1"
 goto :end
 
 :python_broken
-echo ✗ Python trên máy không chạy được tệp tools\venv_stamp.py: thư mục này thiếu tệp? Giải nén lại bộ cài.
+echo ✗ Python trên máy không chạy được tệp tools\venv_stamp.py (xem dòng ở trên): cài lại Python 3.13 từ
+echo   https://www.python.org/downloads/ (đánh dấu "Add python.exe to PATH"), hoặc giải nén lại toàn bộ tệp .zip.
 set "CODE=1"
 goto :end
 

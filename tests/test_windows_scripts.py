@@ -275,6 +275,13 @@ def test_a_folder_the_script_cannot_enter_is_a_message():
     assert result.code == 1 and "Không vào được thư mục" in result.text and not actions(result)
 
 
+def test_run_from_inside_the_zip_says_to_extract_it_first():
+    pc = pc_with(("py -3.13", FakePython()))
+    del pc.files["pyproject.toml"], pc.files["tools\\venv_stamp.py"]  # Explorer ran the .cmd alone out of the zip
+    result = run(pc, ROOT)
+    assert result.code == 1 and "Extract All" in result.text and not actions(result)
+
+
 def test_the_reading_refuses_what_it_does_not_know():
     with pytest.raises(Unknown):
         Cmd(PC(), {"x.cmd": "@echo off\r\nfor %%a in (1) do echo %%a\r\n"}).run("x.cmd", [])
