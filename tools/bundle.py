@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         chosen = fetch_wheels(wheels)
     except subprocess.CalledProcessError:
-        print("✗ pip download không thành công (xem dòng trên): cần kết nối tới PyPI")
+        print("✗ pip download không thành công (xem dòng trên): không kết nối được tới PyPI, hoặc một thư viện "
+              "không có bản wheel cho Windows 64-bit và Python đó")
         return 1
     target = write_zip(Path(args.out), [w.path for per in chosen.values() for w in per.values()])
     for python, per in chosen.items():
