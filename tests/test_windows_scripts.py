@@ -91,6 +91,16 @@ def test_first_run_makes_the_venv_installs_and_opens_the_web_editor():
     assert actions(again) == [f"{PY} -m pipeline web"]
 
 
+def test_the_editor_stopped_with_ctrl_c_is_a_normal_end_and_a_failed_one_is_not():
+    pc = installed(pc_with(("py -3.13", FakePython())))
+    pc.codes[f"{PY} -m pipeline web"] = 130
+    result = run(pc, ROOT)
+    assert result.code == 0 and "✓ Trình soạn thảo đã dừng." in result.text and result.pauses == 1
+    pc.codes[f"{PY} -m pipeline web"] = 1  # e.g. the port taken
+    result = run(pc, ROOT)
+    assert result.code == 1 and "✗ Chưa xong" in result.text and result.pauses == 1
+
+
 def test_the_launcher_is_asked_for_313_312_311_before_python_on_path():
     pc = pc_with(("python", FakePython((3, 10, 11))), ("py -3.12", FakePython((3, 12, 4))), ("py -3", FakePython((3, 14, 0))))
     result = run(pc, ROOT)
