@@ -173,7 +173,10 @@ def write_zip(target: Path, wheels: list[Path], root: Path = ROOT) -> Path:
 
     with zipfile.ZipFile(tmp, "w") as zf:
         for name in project_files(root):
-            add(zf, name, (root / name).read_bytes())
+            data = (root / name).read_bytes()
+            if name.endswith(".cmd"):  # cmd.exe needs CRLF whatever the checkout did with .gitattributes
+                data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            add(zf, name, data)
         listing = io.StringIO()
         for whl in sorted({w.name: w for w in wheels}.values(), key=lambda w: w.name):
             add(zf, f"{WHEELS}/{whl.name}", whl.read_bytes())
