@@ -102,6 +102,28 @@ def test_what_pip_leaves_out_on_linux_is_fetched_by_name_and_old_downloads_dropp
     assert not (dest / "oldthing-1.0-py3-none-any.whl").exists()
 
 
+def test_the_zip_holds_the_project_its_scripts_in_crlf_and_each_wheel_once(tmp_path):
+    a = fake_wheel(tmp_path / "cp311", "colorama", "0.4.6")
+    b = fake_wheel(tmp_path / "cp312", "colorama", "0.4.6")  # the same file fetched for two CPythons
+    c = fake_wheel(tmp_path / "cp312", "pywin32", "312", "cp312-cp312-win_amd64")
+    target = bundle.write_zip(tmp_path / "out" / "x.zip", [a, b, c])
+    top = bundle.TOP + "/"
+    with zipfile.ZipFile(target) as zf:
+        names = zf.namelist()
+        assert sorted(n for n in names if n.startswith(top + "wheels/")) == [
+            top + "wheels/DANH-SACH.txt", top + "wheels/colorama-0.4.6-py3-none-any.whl",
+            top + "wheels/pywin32-312-cp312-cp312-win_amd64.whl"]
+        for needed in ("lap-ho-so.cmd", "menu.cmd", "pyproject.toml", "pipeline/__init__.py", "pipeline/ask.py",
+                       "tools/venv_stamp.py", "inputs/quang-phu/2024.yaml", "templates/mau-2-bang-tong-hop.docx"):
+            assert top + needed in names, needed
+        assert not any(n.startswith((top + "tests/", top + ".ci/", top + ".venv/", top + "outputs/quang-phu")) for n in names)
+        for script in ("lap-ho-so.cmd", "menu.cmd"):
+            data = zf.read(top + script)
+            assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"") and not data.startswith(b"\xef\xbb\xbf")
+        assert zf.read(top + "pipeline/cli.py") == (ROOT / "pipeline" / "cli.py").read_bytes()
+    assert not (tmp_path / "out" / "x.zip.tmp").exists()
+
+
 def test_the_roots_are_every_runtime_dependency_and_the_build_backend():
     import tomllib
 
