@@ -64,7 +64,7 @@ fc /b "%STAMP_NEW%" "%STAMP%" >nul 2>nul
 if not errorlevel 1 goto :venv_ready
 echo == Môi trường %VENV% được tạo ở thư mục khác, với Python khác hoặc phiên bản chương trình khác: tạo lại ...
 %RUN% del /f /q "%STAMP%" >nul 2>nul
-%RUN% rmdir /s /q "%VENV%"
+%RUN% rmdir /s /q "%VENV%" >nul 2>nul
 if not defined RUN if exist "%VENV%\" goto :venv_locked
 
 :make_venv
