@@ -248,7 +248,7 @@ def cmd_new_year(args) -> int:
     except NoEarlierYear:
         known = _known_units(Path(args.inputs)) or []
         _err(f"Không có năm nào của đơn vị “{args.unit}” trong {args.inputs}; các đơn vị có: {', '.join(known) or '(chưa có)'}. "
-             "Đơn vị mới: dvht new-unit --name \"Ủy ban nhân dân xã …\" --year …")
+             "Đơn vị mới: " + command("dvht", ".venv/bin/dvht") + " new-unit --name \"Ủy ban nhân dân xã …\" --year …")
         return 1
     except InputError as exc:
         _err(f"✗ Tệp năm trước có lỗi, sửa trước khi chép sang năm mới: {_counts(exc.problems)}")
@@ -267,7 +267,8 @@ def cmd_staff(args) -> int:
     if args.action == "export":
         target = Path(args.xlsx) if args.xlsx else Path(args.input).with_suffix(".xlsx")
         n = export(Path(args.input), target)
-        _out(f"✓ Đã ghi {target}: {n} người. Sửa trong Excel rồi nhập lại: dvht staff import {target} {args.input}")
+        _out(f"✓ Đã ghi {target}: {n} người. Sửa trong Excel rồi nhập lại: "
+             f"{command('dvht', '.venv/bin/dvht')} staff import {target} {args.input}")
         return 0
     try:
         n = import_(Path(args.xlsx), Path(args.input))
