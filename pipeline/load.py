@@ -144,28 +144,15 @@ def strip_controls(text: str) -> str:
 
 
 def _decode(path: Path) -> str:
+    from pipeline.sources.files import DecodeError, decode
+
     name = str(path)
     try:
-        raw = read_bytes(path)
+        return decode(read_bytes(path)).text
     except SourceError as exc:
         raise InputError([Problem(name, None, "", str(exc).removeprefix(f"{name}: "))]) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError([Problem(name, None, "", "tệp UTF-16 bị hỏng; hãy lưu lại với mã hóa UTF-8")]) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start]
-        raise InputError([Problem(name, line, "", (
-            f"tệp không phải mã hóa UTF-8 (byte 0x{byte:02X} không hợp lệ ở dòng {line}); "
-            "có thể tệp được lưu bằng Windows-1258, TCVN3 (ABC) hoặc VNI. "
-            "Hãy mở tệp và lưu lại với mã hóa UTF-8 (Notepad: Save As → Encoding: UTF-8)."
-        ))]) from None
+    except DecodeError as exc:
+        raise InputError([Problem(name, exc.line, "", exc.message)]) from None
 
 
 _YAML_HINTS = [
