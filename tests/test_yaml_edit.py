@@ -158,12 +158,13 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path):
 
 
 def test_too_large_after_the_edit_is_refused_before_writing(tmp_path):
-    path = _write(tmp_path, SMALL)
+    text = SMALL + "# " + "x" * (2 * 1024 * 1024 - len(SMALL.encode()) - 100) + "\n"
+    path = _write(tmp_path, text)
     doc = load_for_edit(path)
-    doc.set(("staff",), [{"name": f"Người {i}", "position": "x" * 40000} for i in range(60)])
+    doc.set(("staff",), [{"name": f"Người {i}", "position": "Công chức"} for i in range(10)])
     with pytest.raises(InputError, match="tối đa 2 MB"):
         doc.save()
-    assert path.read_text(encoding="utf-8") == SMALL
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_the_example_edited_loads_and_keeps_every_line_but_the_edited_ones(tmp_path):
