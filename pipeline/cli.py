@@ -236,8 +236,14 @@ def cmd_staff(args) -> int:
 
     if args.action == "export":
         target = Path(args.xlsx) if args.xlsx else Path(args.input).with_suffix(".xlsx")
-        n = export(Path(args.input), target)
-        _out(f"✓ Đã ghi {target}: {n} người. Sửa trong Excel rồi nhập lại: dvht staff import {target} {args.input}")
+        try:
+            done = export(Path(args.input), target)
+        except ValueError as exc:
+            _err(f"✗ {exc}")
+            return 2
+        _out(f"✓ Đã ghi {target}: {done.people} người. Sửa trong Excel rồi nhập lại: dvht staff import {target} {args.input}")
+        if done.kept:
+            _out(f"  ℹ Tệp {target.name} đã có từ trước: giữ lại thành {done.kept.name} (không ghi đè)")
         return 0
     try:
         n = import_(Path(args.xlsx), Path(args.input))
@@ -245,6 +251,10 @@ def cmd_staff(args) -> int:
         _err(f"✗ {args.xlsx}: {len(exc.problems)} lỗi — chưa nhập, tệp {args.input} giữ nguyên")
         for problem in exc.problems:
             _err(f"  ✗ {problem}")
+        return 1
+    except InputError as exc:
+        _err(f"✗ chưa nhập, tệp {args.input} giữ nguyên:")
+        _print_problems(exc.problems)
         return 1
     _out(f"✓ Đã nhập {n} người vào {args.input} (thay danh sách “staff”, giữ nguyên phần còn lại)")
     return 0

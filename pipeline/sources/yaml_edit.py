@@ -100,6 +100,11 @@ class Document:
         sentinel = object()
         return self.get(path, sentinel) is not sentinel
 
+    def source_of(self, path: Path_) -> str | None:
+        """The file's own text of the value at `path` (None: not written in the file)."""
+        located = self._locate(tuple(path))
+        return None if located is None else self.text[located[1].start:located[1].end]
+
     def line_of(self, path: Path_) -> int | None:
         while path:
             if tuple(path) in self.lines:
