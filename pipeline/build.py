@@ -26,7 +26,7 @@ from pipeline.outputs import MANIFEST, BuildLocked, Lock, read_manifest, recover
 from pipeline.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+from pipeline.sources.files import UNIT as SLUG  # noqa: E402  (the one unit-folder rule)
 MERGED = "ho-so-tu-danh-gia.pdf"
 SUMMARY = "ket-qua-danh-gia.txt"
 MERGES_PER_WORKER = 4  # merges per worker below which a process pool costs more than it saves
