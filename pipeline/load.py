@@ -500,13 +500,13 @@ def _integer_hint(given: Any, shown: str) -> str:
     text = str(given).strip() if isinstance(given, str) else ""
     if re.fullmatch(r"[-+]?\d+", text):  # unquoted digits are read as a number: these were in quotes
         return (f"phải là số nguyên, không phải văn bản trong dấu ngoặc (\"{text}\"): bỏ dấu ngoặc, viết {text.lstrip('+')}")
-    if re.fullmatch(r"[-+]?\d+[.,]0+", text):
-        whole = re.split(r"[.,]", text)[0].lstrip("+")
-        return f"phải là số nguyên, không phải số thập phân {shown}: viết {whole}, không có phần “{text[len(whole):]}”"
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
         digits = re.sub(r"\D", "", text)
         return (f"phải là số nguyên, không phải {shown}: viết {digits}, không dùng dấu chấm hay dấu phẩy "
                 "phân cách hàng nghìn")
+    if re.fullmatch(r"[-+]?\d+[.,]0+", text):  # after the thousands rule: 3.000 is three thousand
+        whole = re.split(r"[.,]", text)[0].lstrip("+")
+        return f"phải là số nguyên, không phải số thập phân {shown}: viết {whole}, không có phần “{text[len(whole):]}”"
     if re.fullmatch(r"\d+:\d+(:\d+)*", text):
         return f"phải là số nguyên, không phải {shown} (dấu “:” không dùng trong số)"
     if re.fullmatch(r"[-+]?0[xXoObB][0-9a-fA-F_]+", text):

@@ -125,7 +125,7 @@ _DATES = (  # (pattern, group of the year, groups that must be a day 1–31 and 
     (re.compile(r"(?i)\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b"), 3, (1, 2)),
     (re.compile(r"(?i)(?<!ngày )\btháng\s+(\d{1,2})\s+năm\s+(\d{4})\b"), 2, (None, 1)),
 )
-_DOC_NUMBER = re.compile(r"(?<![\w/])\d{1,4}/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)+(?![\w/])")
+_DOC_NUMBER = re.compile(r"(?<![\w/])\d{1,4}/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+(?![\w/])")  # 45/QĐ-UBND, 10/TTr-UBND
 
 
 def carried_over(loaded: Loaded) -> list[Problem]:

@@ -110,12 +110,15 @@ def test_aliases_of_a_replaced_anchored_value_keep_their_value(tmp_path):
     assert doc.render() == 'a: CẦN ĐIỀN\nb: 02/02/2024\nc: ["01/02/2024", 2]\n'
 
 
-def test_rename_key_and_add(tmp_path):
-    path = _write(tmp_path, "x: 1\nstaff_counts:   # số người\n  total: 30\n  discipline: 29\nz: 2\n")
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_rename_key_and_add(tmp_path, newline):
+    text = "x: 1\nstaff_counts:   # số người\n  # chú thích trên dòng đầu\n  total: 30\n  discipline: 29\nz: 2\n"
+    path = _write(tmp_path, text, newline=newline)
     doc = load_for_edit(path)
     doc.set(("staff_counts",), [{"name": "An", "position": "CC"}], key="staff")
     doc.add((), "extra", "văn bản")
-    assert doc.render() == "x: 1\nstaff:   # số người\n  - name: An\n    position: CC\nz: 2\nextra: văn bản\n"
+    assert doc.render() == ("x: 1\nstaff:   # số người\n  # chú thích trên dòng đầu\n  - name: An\n    position: CC\n"
+                            "z: 2\nextra: văn bản\n").replace("\n", newline)
 
 
 def test_saves_through_a_symlink_atomically_and_leaves_no_temporary_file(tmp_path):

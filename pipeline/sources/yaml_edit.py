@@ -168,7 +168,8 @@ class Document:
         text = self.text
         edits = list(enumerate(self._edits + self._anchor_edits()))
         for _, e in sorted(edits, key=lambda ie: (ie[1].start, ie[0]), reverse=True):
-            piece = e.text.replace("\n", self.newline) if self.newline != "\n" else e.text
+            # written parts use "\n": they take the file's line ending (a copied "\r\n" stays one)
+            piece = re.sub(r"\r?\n", self.newline, e.text) if self.newline != "\n" else e.text
             text = text[: e.start] + piece + text[e.end:]
         return text
 
