@@ -580,8 +580,16 @@ def write_atomic(target: Path, data: bytes, exclusive: bool = False) -> None:
         else:
             os.chmod(tmp, 0o666 & ~_umask())
         if exclusive:
-            os.link(tmp, target)  # fails if the target appeared meanwhile
-            os.unlink(tmp)
+            try:
+                os.link(tmp, target)  # fails if the target appeared meanwhile
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links (FAT, some shares)
+                if target.exists() or target.is_symlink():
+                    raise FileExistsError(target) from None
+                os.replace(tmp, target)
+            else:
+                os.unlink(tmp)
         else:
             os.replace(tmp, target)
     except BaseException:
