@@ -160,14 +160,17 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path):
     assert path.read_text(encoding="utf-8").endswith("# sửa bằng Notepad\n")
 
 
-def test_too_large_after_the_edit_is_refused_before_writing(tmp_path):
-    text = SMALL + "# " + "x" * (2 * 1024 * 1024 - len(SMALL.encode()) - 100) + "\n"
-    path = _write(tmp_path, text)
+def test_too_large_after_the_edit_is_refused_before_writing(tmp_path, monkeypatch):
+    from pipeline.sources import yaml_edit
+
+    path = _write(tmp_path, SMALL)
+    monkeypatch.setattr(yaml_edit, "MAX_BYTES", len(SMALL.encode()) + 500)  # the real one is 2 MB (test_staff)
     doc = load_for_edit(path)
-    doc.set(("staff",), [{"name": f"Người {i}", "position": "Công chức"} for i in range(10)])
-    with pytest.raises(InputError, match="tối đa 2 MB"):
+    doc.set(("staff",), [{"name": f"Người {i}", "position": "Công chức"} for i in range(40)])
+    with pytest.raises(InputError, match="quá lớn"):
         doc.save()
-    assert path.read_text(encoding="utf-8") == text
+    assert path.read_text(encoding="utf-8") == SMALL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024.yaml"]
 
 
 def test_the_example_edited_loads_and_keeps_every_line_but_the_edited_ones(tmp_path):
