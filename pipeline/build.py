@@ -13,7 +13,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import sys
 import time
@@ -25,9 +24,9 @@ from pipeline import __version__
 from pipeline.outputs import (MANIFEST, BuildLocked, Lock, fingerprints, keep_by_hand, read_manifest, recover,  # noqa: F401
                               swap_in, write_manifest)
 from pipeline.problems import InputError
+from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
 ROOT = Path(__file__).resolve().parent.parent
-from pipeline.sources.files import UNIT as SLUG  # noqa: E402  (the one unit-folder rule)
 MERGED = "ho-so-tu-danh-gia.pdf"
 SUMMARY = "ket-qua-danh-gia.txt"
 MERGES_PER_WORKER = 4  # merges per worker below which a process pool costs more than it saves

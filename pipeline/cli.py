@@ -22,10 +22,10 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.hints import command
 from pipeline.problems import InputError
+from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schema" / "input.schema.json"
-from pipeline.sources.files import UNIT as SLUG  # noqa: E402  (the one unit-folder rule)
 
 
 def _out(text: str = "") -> None:
