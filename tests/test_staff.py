@@ -176,3 +176,19 @@ def test_date_formula_and_error_cells_are_named_for_what_they_are(unit, tmp_path
     assert code == 1 and unit.read_bytes() == before
     assert "dòng 2, cột C" in err and "ngày giờ" in err and "2024-03-02" not in err.split("dòng 2, cột C")[1].split("\n")[0][:20]
     assert "dòng 3, cột D" in err and "công thức" in err and "chưa lưu giá trị" in err and "ô trống" not in err
+
+
+def test_rows_that_only_carry_formatting_do_not_count_against_the_limit(unit, tmp_path, capsys, monkeypatch):
+    from openpyxl.styles import PatternFill
+
+    from pipeline.sources import excel
+
+    xlsx = exported(capsys, unit, tmp_path / "ds.xlsx")
+    wb = load_workbook(xlsx)
+    ws = wb["Thành viên"]
+    for r in range(32, 400):
+        ws.cell(row=r, column=2).fill = PatternFill("solid", fgColor="FFFF00")
+    wb.save(xlsx)
+    monkeypatch.setattr(excel, "MAX_ROWS", 30)
+    code, out, err = run(capsys, "staff", "import", str(xlsx), str(unit))
+    assert code == 0 and "Đã nhập 30 người" in out, err

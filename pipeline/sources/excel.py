@@ -121,10 +121,11 @@ def read_staff(path: Path) -> list[dict]:
         raise SheetError([f"{path}: không mở được tệp Excel ({type(exc).__name__}); lưu lại dạng .xlsx rồi thử lại"]) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     fs = formulas[ws.title]
-    if ws.max_row > MAX_ROWS + 1:
-        raise SheetError([f"{path.name}: trang “{ws.title}” có {ws.max_row - 1:,} dòng; tối đa {MAX_ROWS:,} người — "
-                          "chưa nhập (xóa các dòng thừa rồi thử lại)".replace(",", ".")])
     rows = list(ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=max(ws.max_column, len(COLUMNS))))
+    filled = sum(1 for row in rows[1:] if not all(_empty(c, fs) for c in row[1:len(COLUMNS)]))
+    if filled > MAX_ROWS:  # rows that only carry formatting do not count
+        raise SheetError([f"{path.name}: trang “{ws.title}” có {filled:,} dòng có dữ liệu; tối đa {MAX_ROWS:,} người — "
+                          "chưa nhập (xóa các dòng thừa rồi thử lại)".replace(",", ".")])
     problems: list[str] = []
     where = lambda r, c: f"{path.name}: trang “{ws.title}”, dòng {r}, cột {get_column_letter(c)} ({COLUMNS[c - 1][0]})"  # noqa: E731
     header = [clean_text(str(c.value)).strip() if c.value is not None else "" for c in (rows[0] if rows else [])]
