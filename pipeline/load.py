@@ -199,6 +199,17 @@ def _syntax_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
 
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#(.*?)\r?$")
+# the notes the scaffold wrote after a free text (`strengths: CẦN ĐIỀN   # 2. Điểm mạnh`), left when the value is typed
+_SCAFFOLD_NOTE = re.compile(r"\s*(\d\.\s|[A-C]\.(\d\.)?\s|dùng \{|điểm mạnh nổi bật|những điểm yếu cơ bản)")
+
+
+def _is_prose(path: Path_) -> bool:
+    """A free-text field (descriptions, strengths, weaknesses, the report's sections), as `placeholders.text_fields`."""
+    from pipeline.placeholders import INDICATOR_TEXTS, REPORT_TEXTS
+
+    return ((len(path) == 3 and path[0] == "indicators" and path[2] in INDICATOR_TEXTS)
+            or (len(path) == 3 and path[0] == "criteria" and path[2] in ("strengths", "weaknesses"))
+            or (len(path) == 2 and path[0] == "report" and path[1] in REPORT_TEXTS))
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("{", "}"))
 
 
@@ -260,8 +271,11 @@ class _Builder:
         rest = m.group(1)
         opened = sum(value.count(a) - value.count(b) for a, b in _PAIRS)
         closed = sum(rest.count(b) - rest.count(a) for a, b in _PAIRS)
-        if rest[:1].isspace() and rest.strip() and opened <= 0 and closed <= 0:
-            return  # “value   # a note”: a comment as the example writes them
+        if _is_prose(path):  # free text is written as a `|` block: a comment after it is the cut, unless one of the scaffold's notes
+            if _SCAFFOLD_NOTE.match(rest):
+                return
+        elif rest[:1].isspace() and rest.strip() and opened <= 0 and closed <= 0:
+            return  # “name: …   # a note”: a comment as the example writes them
         shown = rest.strip()
         self.warnings.append(Problem(self.name, node.start_mark.line + 1, field_path(path), (
             f"giá trị có thể bị cắt: YAML coi “#{shown[:50]}{'…' if len(shown) > 50 else ''}” là chú thích và chỉ đọc "

@@ -156,6 +156,12 @@ def test_scaffold_writes_free_text_as_blocks_and_a_cut_value_is_a_warning(tmp_pa
     code, out, err = run(capsys, "validate", str(path))
     line = cut.split("\n").index("    weaknesses: Một số máy tính đã cũ (máy #3, #5), cần thay thế.") + 1
     assert f"{path}:{line}: " in out + err and "bị cắt" in out + err and "#3, #5), cần thay thế." in out + err
+    spaced = edit(cut, "(máy #3, #5), cần thay thế.", "cần thay thế # trong quý 1 năm sau")
+    code, out, err = run(capsys, "validate", str(write_input(spaced, unit="spaced")))
+    assert "bị cắt" in out + err and "trong quý 1 năm sau" in out + err  # a comment after prose is a cut
+    noted = edit(cut, "(máy #3, #5), cần thay thế.", "cần thay thế.                # 3. Tồn tại")
+    code, out, err = run(capsys, "validate", str(write_input(noted, unit="noted")))
+    assert "bị cắt" not in out + err  # the scaffold's own note, left after the typed value
     ok = write_input(EXAMPLE_TEXT, name="2024.yaml", unit="khac")
     code, out, err = run(capsys, "validate", str(ok))
     assert code == 0 and "bị cắt" not in out + err  # the example's own “value   # note” comments are notes
