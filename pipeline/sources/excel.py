@@ -157,6 +157,10 @@ def read_staff(path: Path) -> list[dict]:
                 person[field] = None
                 continue
             text = clean_text(str(value)).strip() if value is not None else ""
+            if kind != "yesno" and isinstance(value, bool):  # Excel's TRUE/FALSE where words belong
+                problems.append(f"{where(r, c)}: ô là giá trị đúng/sai ({'TRUE' if value else 'FALSE'}) của Excel; ghi chữ")
+                person[field] = None
+                continue
             if kind == "text":
                 if field == "name" and not text:
                     problems.append(f"{where(r, c)}: thiếu họ và tên")
