@@ -165,3 +165,13 @@ def test_scaffold_writes_free_text_as_blocks_and_a_cut_value_is_a_warning(tmp_pa
     ok = write_input(EXAMPLE_TEXT, name="2024.yaml", unit="khac")
     code, out, err = run(capsys, "validate", str(ok))
     assert code == 0 and "bị cắt" not in out + err  # the example's own “value   # note” comments are notes
+
+
+def test_history_and_dossier_see_a_yml_year_file(inputs, capsys):
+    folder = inputs / "quang-phu"
+    (folder / "2024.yaml").rename(folder / "2024.yml")
+    code, out, err = run(capsys, "history", "quang-phu", "--inputs", str(inputs))
+    assert code == 0 and "các năm 2024" in out and "Đạt Mức độ 1" in out, out + err
+    (folder / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    code, out, err = run(capsys, "history", "quang-phu", "--inputs", str(inputs))
+    assert "2024.yaml và 2024.yml" in out
