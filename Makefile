@@ -40,7 +40,7 @@ validate: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline validate inputs $(if $(STRICT),--strict)
 
 new-unit: $(RUNTIME_STAMP)
-	@$(BIN)/python -m pipeline new-unit $(SLUG) --name "$(NAME)" --year $(YEAR)
+	@$(BIN)/python -m pipeline new-unit $(SLUG) --name "$$NAME" --year "$$YEAR"  # from the environment: quotes in NAME stay
 
 new-year: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline new-year $(UNIT) $(YEAR)

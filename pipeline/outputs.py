@@ -192,6 +192,71 @@ def _in_use(path: Path) -> bool:  # pragma: no cover - Windows only
     kernel32.CloseHandle(handle)
     return False
 
+HAND_EDITED = "sua tay"  # `to-trinh-de-nghi-cong-nhan (sua tay 2026-12-01).docx`
+WATCHED = (".docx",)  # the files an officer opens and edits by hand
+
+
+def fingerprints(folder: Path, names: list[str]) -> dict[str, str]:
+    """sha256 of each Word file among `names` as the pipeline wrote it, to tell a hand edit later."""
+    import hashlib
+
+    out = {}
+    for name in names:
+        if name.endswith(WATCHED):
+            try:
+                out[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+            except OSError:
+                pass
+    return out
+
+
+def keep_by_hand(final: Path, staged: Path, entry: dict, day=None) -> list[str]:
+    """Before `staged` replaces `final`: every Word file changed since the pipeline wrote it (its sha256
+    differs from the one recorded then) is kept in `staged` as `<name> (sua tay <date>).docx`, and every
+    file the pipeline did not write (the officer's own, an earlier hand-edited copy) is carried over as it
+    is. Returns what was kept, in the officer's words, for the run's report."""
+    import datetime as dt
+    import hashlib
+
+    if not final.is_dir():
+        return []
+    recorded = entry.get("hashes") if isinstance(entry.get("hashes"), dict) else {}
+    ours = set(entry.get("files") or []) if isinstance(entry.get("files"), list) else set()
+    day = (day or dt.date.today()).isoformat()
+    notes = []
+    for path in sorted(final.iterdir()):
+        name = path.name
+        if path.is_dir() and not path.is_symlink():
+            if name not in ours and not (staged / name).exists():
+                shutil.copytree(path, staged / name, symlinks=True)
+                notes.append(f"giữ nguyên thư mục {name} (không do máy lập) trong thư mục hồ sơ")
+            continue
+        if not path.is_file() or path.is_symlink():
+            continue
+        if name in ours or name in recorded:
+            want = recorded.get(name)
+            if not want:
+                continue
+            if hashlib.sha256(path.read_bytes()).hexdigest() == want:
+                continue
+            kept = _free_name(staged, f"{path.stem} ({HAND_EDITED} {day})", path.suffix)
+            shutil.copy2(path, staged / kept)
+            notes.append(f"{name} đã được sửa tay sau lần lập trước: bản sửa tay giữ lại thành “{kept}” cạnh bản mới "
+                         "(chép phần đã sửa vào tệp .yaml nếu cần, để lần lập sau có sẵn)")
+        elif not (staged / name).exists():
+            shutil.copy2(path, staged / name)
+            if HAND_EDITED not in name:
+                notes.append(f"giữ nguyên tệp {name} (không do máy lập) trong thư mục hồ sơ")
+    return notes
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> str:
+    for n in range(1, 1000):
+        name = f"{stem}{'' if n == 1 else f' {n}'}{suffix}"
+        if not (folder / name).exists():
+            return name
+    raise FileExistsError(folder / (stem + suffix))
+
 
 def recover(outputs: Path) -> None:
     """Put back any dossier a killed run had moved aside but not replaced; drop stale staging."""

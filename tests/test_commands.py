@@ -66,12 +66,24 @@ YEARLY = {"team.decision.number", "team.decision.date", "team.decision.grounds[1
 
 
 def test_new_year_keeps_the_unit_and_marks_exactly_the_yearly_facts(inputs):
-    res = run_cli("new-year", "quang-phu", "2025", "--inputs", str(inputs))
+    made = res = run_cli("new-year", "quang-phu", "2025", "--inputs", str(inputs))
     assert res.returncode == 0, res.stderr
     path = inputs / "quang-phu" / "2025.yaml"
     res = run_cli("validate", str(path))
     found = problems_of(res)
+    carried = [(f, m) for f, m in found if m.startswith("cần xem lại")]
+    found = [(f, m) for f, m in found if not m.startswith("cần xem lại")]
     assert all(message.startswith("cần điền") for _, message in found)
+    # last year's dates and the decision's number left in the prose: each named, validate and new-year alike
+    assert sorted((f, m.split("“")[1].split("”")[0]) for f, m in carried) == [
+        ('indicators."1.1".description', "01/2024"), ('indicators."1.3".description', "31/12/2024"),
+        ("report.process_summary", "20/6/2024"), ("report.process_summary", "68/QĐ-UBND")]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for line in res.stderr.splitlines():
+        if "cần xem lại" in line:
+            n, shown = int(line.split(".yaml:", 1)[1].split(":", 1)[0]), line.split("“")[1].split("”")[0]
+            assert shown in lines[n - 1], (n, lines[n - 1])
+    assert made.stdout.count("cần xem lại") == 4  # new-year said it too
     fields = {f for f, _ in found}
     old = load(EXAMPLE).model
     expected = set(YEARLY)

@@ -4,45 +4,17 @@ only values written are the unit's name and what follows from it (short name, pl
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from pipeline.commands.scaffold import write
 from pipeline.criteria import QualitativeRule, load_catalogue, load_regulation, resolve_level
 from pipeline.load import FILL
-
-PREFIXES = ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")
-KINDS = ("phường", "xã", "thị trấn", "đặc khu")
-
-
-def place_of(name: str) -> str:
-    """“Ủy ban nhân dân xã Tân Mỹ” → “Tân Mỹ”."""
-    rest = " ".join(name.split())
-    for prefix in PREFIXES:
-        if rest.casefold().startswith(prefix):
-            rest = rest[len(prefix):].strip()
-            break
-    for kind in KINDS:
-        if rest.casefold().startswith(kind + " "):
-            return rest[len(kind):].strip()
-    return rest
-
-
-def short_name_of(name: str) -> str:
-    """“Ủy ban nhân dân xã Tân Mỹ” → “UBND xã Tân Mỹ”."""
-    rest = " ".join(name.split())
-    for prefix in PREFIXES:
-        if rest.casefold().startswith(prefix):
-            return "UBND " + rest[len(prefix):].strip()
-    return rest
-
+from pipeline.sources.files import slug, year_files
+from pipeline.validate import place_of, short_name_of  # noqa: F401  (re-exported: the name rules live with validate)
 
 def slug_of(name: str) -> str:
-    """“Ủy ban nhân dân xã Tân Mỹ” → “tan-my” (no accents, đ → d, words joined by “-”)."""
-    text = place_of(name).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    """“Ủy ban nhân dân xã Tân Mỹ” → “tan-my”: the place, by the one slug rule (`sources.files.slug`)."""
+    return slug(place_of(name))
 
 
 class UnknownKind(Exception):
@@ -116,17 +88,69 @@ def blank(name: str, year: int, regulation: str = "tt24-2023", kind: str = "ubnd
     }
 
 
+class Refused(Exception):
+    """A yearly command asked for something the rules refuse; the message says why and what to do."""
+
+
+def name_of_unit(path: Path) -> str | None:
+    """The unit's name written in an input (read even when the file is unfinished), or None."""
+    from pipeline.load import parse, read_text
+    from pipeline.problems import InputError
+
+    try:
+        unit = parse(read_text(path), str(path))[0].get("unit")
+    except InputError:
+        return None
+    name = unit.get("name") if isinstance(unit, dict) else None
+    return " ".join(name.split()) if isinstance(name, str) else None
+
+
 def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: str = "ubnd-xa",
              level: str | None = None) -> Path:
-    """Write the new unit's first file; refuses to overwrite. Returns its path. UnknownKind for a wrong kind/level."""
+    """Write the new unit's first file; refuses to overwrite, and refuses what `validate` would refuse
+    (the year, the name) or a folder already holding another unit. Returns its path. UnknownKind for a
+    wrong kind/level."""
+    from pipeline.sources.files import is_unit_folder
+    from pipeline.textnorm import clean_text
+    from pipeline.validate import unit_name_problem, year_problem
+
+    raw = name
+    name = clean_text(name).strip()
+    why = unit_name_problem(raw.strip()) or year_problem(year)
+    if why:
+        raise Refused(why)
     slug = slug or slug_of(name)
-    path = inputs / slug / f"{year}.yaml"
+    if not is_unit_folder(slug):
+        raise Refused(f"tên thư mục “{slug}” không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu “-” (ví dụ tan-my)")
+    folder = inputs / slug
+    years = year_files(folder)
+    if year in years:
+        raise FileExistsError(years[year][0])
+    for other_year, paths in sorted(years.items()):
+        other = name_of_unit(paths[0])
+        if other is None or other.casefold() != " ".join(name.split()).casefold():
+            alt = "-".join(filter(None, (_kind_slug(name), slug)))
+            raise Refused(f"thư mục {folder} đã là của “{other or paths[0].name}”; hai đơn vị không dùng chung một thư mục — "
+                          f"đặt tên thư mục khác, ví dụ: dvht new-unit {alt} --name \"{name}\" --year {year}")
+        raise Refused(f"đơn vị này đã có năm {other_year} ({paths[0]}); để chép sang năm {year}: dvht new-year {slug} {year}")
     d = blank(name, year, kind=kind, level=level)
-    if path.exists():
-        raise FileExistsError(path)
     resolved = resolve_level("tt24-2023", kind, level) or load_regulation("tt24-2023").kinds[kind].levels[0]
     text = write(d, load_catalogue("tt24-2023", resolved), f"đơn vị mới, năm {year}")
+    path = folder / f"{year}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
     return path
+
+
+def _kind_slug(name: str) -> str:
+    from pipeline.validate import KINDS, PREFIXES
+
+    rest = " ".join(name.split())
+    for prefix in PREFIXES:
+        if rest.casefold().startswith(prefix):
+            rest = rest[len(prefix):].strip()
+    for kind in KINDS:
+        if rest.casefold().startswith(kind + " "):
+            return slug(kind)
+    return ""
