@@ -24,6 +24,7 @@ from pipeline.criteria import (
     QualitativeRule,
     available,
     catalogue_for,
+    load_catalogue,
     load_regulation,
 )
 from pipeline.load import Loaded, load
