@@ -168,8 +168,8 @@ def _width(text: str, size: float, bold: bool, italic: bool = False) -> float:
 
 
 def fit_lines(text: str, width_pt: float, size: float = 12, bold: bool = False) -> list[str]:
-    """The header lines of one name part in capitals: whole if it fits; else the level word (“PHƯỜNG”)
-    on its own line above the place name; else broken between words as evenly as possible."""
+    """The header lines of one name part in capitals: whole if it fits; else the level word (“PHƯỜNG”, “THÀNH PHỐ”)
+    or the first word on its own line above the rest; else broken between words as evenly as possible."""
     upper = " ".join(text.upper().split())
     if _width(upper, size, bold) <= width_pt:
         return [upper]
@@ -179,6 +179,9 @@ def fit_lines(text: str, width_pt: float, size: float = 12, bold: bool = False) 
         head, rest = upper[:len(level)], upper[len(level):].strip()
         if _width(rest, size, bold) <= width_pt:
             return [head, rest]
+    rest = " ".join(words[1:])
+    if len(words) > 1 and _width(rest, size, bold) <= width_pt:
+        return [words[0], rest]  # the kind of body's first word alone: “TRƯỜNG” / “TRUNG HỌC PHỔ THÔNG”
     for n in range(2, len(words) + 1):
         lines = _balanced(words, n)
         if all(_width(line, size, bold) <= width_pt for line in lines):
