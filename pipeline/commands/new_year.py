@@ -116,7 +116,7 @@ def _across_reform(doc) -> None:
     if named(("unit", "parent_agency")):
         doc.set(("unit", "parent_agency"), FILL)
     for part in (("request",), ("report",), ("team", "decision")):
-        for key in ("grounds", "recipients"):
+        for key in ("recipients",):  # the grounds are cleared with the year's facts already
             items = doc.get(part + (key,)) or []
             if any(isinstance(x, str) and district_body(x) for x in items):
                 doc.set(part + (key,), [FILL if isinstance(x, str) and district_body(x) else x for x in items])
@@ -133,29 +133,6 @@ def _across_reform(doc) -> None:
 
 def _is_block(source: str) -> bool:
     return bool(re.match(r"(?:[&!]\S*\s+)*[|>]", source))
-
-
-def _across_reform(d: dict) -> None:
-    """Last year's file was made before 01/07/2025, this one after: a field naming a district-level body is not
-    carried but marked CẦN ĐIỀN, and the decision's offices of the old commune become the new ones."""
-    def clear(text):
-        return FILL if isinstance(text, str) and district_body(text) else text
-
-    rec, unit, dec = d["recognition"], d["unit"], d["team"]["decision"]
-    for key in ("receiver", "authority"):
-        rec[key] = clear(rec[key])
-    if "huyện" in rec.get("scope", "").casefold():
-        rec["scope"] = FILL
-    unit["parent_agency"] = clear(unit.get("parent_agency", ""))
-    for part in (d["request"], d["report"], dec):
-        for key in ("grounds", "recipients"):
-            if part.get(key):
-                part[key] = [clear(x) for x in part[key]]
-    for key in ("proposer", "executors"):
-        if not dec.get(key) or dec[key] == OFFICE_TEXTS["before"][key]:
-            dec[key] = OFFICE_TEXTS["after"][key]
-        else:
-            dec[key] = clear(dec[key])
 
 
 def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
