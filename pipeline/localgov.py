@@ -271,7 +271,6 @@ def _breaks(text: str, width_pt: float, size: float, bold: bool, first_pt: float
     """Where a greedy line-breaker (as Word and LibreOffice wrap) breaks `text` at `width_pt`: the offsets of the
     spaces that end a line. `first_pt`: what already stands on the first line (a label before the text)."""
     out, line_start, used = [], 0, first_pt
-    pos = 0
     for m in re.finditer(r"\S+", text):
         word = m.group(0)
         w = _width(word, size, bold, italic)
@@ -281,7 +280,6 @@ def _breaks(text: str, width_pt: float, size: float, bold: bool, first_pt: float
             line_start, used = m.start(), w
         else:
             used += space + w
-        pos = m.end()
     return out
 
 
