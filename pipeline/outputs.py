@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 MANIFEST = ".manifest.json"
@@ -50,7 +51,11 @@ class Lock:
 
     def _holder(self) -> int | None:
         try:
-            text = self.path.read_text(encoding="ascii", errors="replace").strip()
+            if not stat.S_ISREG(os.lstat(self.path).st_mode):  # a FIFO would block the read: no pid in it anyway
+                return None
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:
+                text = fh.read(64).decode("ascii", errors="replace").strip()
         except OSError:
             return None
         return int(text) if text.isdigit() and 0 < int(text) <= MAX_PID else None
@@ -133,14 +138,13 @@ def write_manifest(outputs: Path, manifest: dict) -> None:
     os.replace(tmp, path)
 
 
-def read_manifest(outputs: Path) -> dict[str, dict]:
-    """The record of earlier builds; anything damaged or of another shape reads as “nothing built yet”
-    for that entry, so the next run rebuilds it (never a crash, never --force needed)."""
-    try:
-        data = json.loads((outputs / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items()
-            if isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("fingerprint"), str)}
+def read_manifest(outputs: Path, notes: list[str] | None = None) -> dict[str, dict]:
+    """The record of earlier builds; anything damaged, linked out of `outputs/`, or of another shape reads
+    as “nothing built yet” for that entry (with a note in `notes`), so the next run rebuilds it (never a
+    crash, never --force needed, never its content shown)."""
+    from pipeline import records
+
+    entries, note = records.read_manifest(outputs / MANIFEST, outputs)
+    if note and notes is not None:
+        notes.append(note)
+    return entries
