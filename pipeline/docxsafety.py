@@ -87,7 +87,7 @@ def _read_parts(data: bytes, names_only: bool = False) -> tuple[dict[str, bytes]
 def _parse(name: str, blob: bytes, problems: list[str]):
     head = blob[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in blob.lower():
-        problems.append(f"{_vi_part(name)} có khai báo DTD hoặc thực thể (<!DOCTYPE>, <!ENTITY>): không được phép trong mẫu")
+        problems.append(f"{_vi_part(name)} có khai báo DTD hoặc thực thể (<!DOCTYPE>, <!ENTITY>): không được phép, có thể là tệp độc hại")
         return None
     try:
         tree = etree.fromstring(blob, parser())
@@ -96,7 +96,7 @@ def _parse(name: str, blob: bytes, problems: list[str]):
         return None
     info = tree.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
-        problems.append(f"{_vi_part(name)} có khai báo DTD: không được phép trong mẫu")
+        problems.append(f"{_vi_part(name)} có khai báo DTD: không được phép, có thể là tệp độc hại")
         return None
     return tree
 
@@ -172,6 +172,17 @@ def problems(data: bytes) -> list[str]:
             _relationships(name, tree, out)
         else:
             _content(name, tree, out)
+    return list(dict.fromkeys(out))
+
+
+def xml_problems(data: bytes) -> list[str]:
+    """For any Office package (a workbook too): bounded sizes, and no DTD or entity in any XML part."""
+    parts, _, out = _read_parts(data)
+    if out:
+        return out
+    for name, blob in parts.items():
+        if name.endswith((".xml", ".rels", ".vml")):
+            _parse(name, blob, out)
     return list(dict.fromkeys(out))
 
 

@@ -223,3 +223,27 @@ def check_templates(templates: Path | None = None) -> tuple[list[str], list[str]
     """(errors, warnings) of the templates in `templates` (falling back to the built-in ones) or the built-in
     ones: see `pipeline.templates.check`."""
     return check([templates] if templates else [])
+
+
+def check_all_templates(templates: Path | None = None, inputs: Path | None = None) -> tuple[list[str], list[str], list[tuple]]:
+    """(errors, warnings, the template folder sets checked) of every template a build would use: the
+    built-in ones with `templates` first (if given), and for every unit folder under `inputs` its own
+    `mau/` first — see `pipeline.templates.check`."""
+    from pipeline.templates import example_contexts, search_path
+
+    sets = [tuple(search_path(None, templates))]
+    try:
+        units = sorted(p for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")) if inputs and inputs.is_dir() else []
+    except OSError:
+        units = []
+    for unit in units:
+        folders = tuple(search_path(unit, templates))
+        if folders not in sets:
+            sets.append(folders)
+    contexts = example_contexts()
+    errors, warnings = [], []
+    for folders in sets:
+        e, w = check(list(folders), contexts)
+        errors += [x for x in e if x not in errors]
+        warnings += [x for x in w if x not in warnings]
+    return errors, warnings, sets

@@ -21,8 +21,14 @@ def collect(folder: Path) -> tuple[str, dict[str, dict | str]]:
     """(unit name, {year: record, or the reason it could not be assessed})."""
     from pipeline.assess import assess_file
 
+    from pipeline.sources.files import kind_problem
+
     name, out = folder.name, {}
     for path in years_of(folder):
+        problem = kind_problem(path, folder.parent)  # a link leaving inputs/: never read, never echoed
+        if problem:
+            out[path.stem] = f"không đọc: {problem.removeprefix(f'{path}: ')}"
+            continue
         try:
             loaded, a = assess_file(path)
         except InputError as exc:

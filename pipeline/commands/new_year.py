@@ -14,6 +14,7 @@ from pipeline.commands.scaffold import STAFF_FACTS, write
 from pipeline.criteria import load_catalogue
 from pipeline.load import FILL, load
 from pipeline.placeholders import text_fields
+from pipeline.sources.files import kind_problem
 
 
 class NoEarlierYear(Exception):
@@ -77,6 +78,11 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
     if target.exists():
         raise FileExistsError(target)
     source = latest(folder)
+    problem = kind_problem(source, inputs)  # a link leaving inputs/ is never read: nothing of it may be echoed
+    if problem:
+        from pipeline.problems import InputError, Problem
+
+        raise InputError([Problem(str(source), None, "", problem.removeprefix(f"{source}: "))])
     d = carried(source, year)
     text = write(d, load_catalogue(d.get("regulation", "tt24-2023")), f"năm {year}, chép từ {source.name}")
     with open(target, "x", encoding="utf-8", newline="\n") as fh:

@@ -97,14 +97,45 @@ def export_staff(people: list[dict], path: Path, unit_name: str = "") -> int:
     return written
 
 
+MAX_WORKBOOK = 20 * 1024 * 1024
+
+
+def _workbook_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file of bounded size (never a FIFO or a device), every XML part of the
+    package free of DTDs and entities (XXE, “billion laughs”) — checked before openpyxl parses anything."""
+    import os
+    import stat
+
+    from pipeline.docxsafety import xml_problems
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_WORKBOOK:
+                raise SheetError([f"{path}: không phải tệp Excel thường hoặc quá lớn (tối đa {MAX_WORKBOOK // 1048576} MB) — không đọc"])
+            data = fh.read(MAX_WORKBOOK + 1)
+    except OSError as exc:
+        from pipeline.oserrors import explain
+
+        raise SheetError([f"{path}: {explain(exc, path)}"]) from None
+    unsafe = xml_problems(data)
+    if unsafe:
+        raise SheetError([f"{path}: tệp Excel bị từ chối, không đọc: {p}; mở bằng Excel rồi lưu lại dạng .xlsx" for p in unsafe])
+    return data
+
+
 def read_staff(path: Path) -> list[dict]:
     """The roster in the workbook, every cell checked; raises SheetError listing every problem."""
+    import io
+
+    data = _workbook_bytes(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # not a workbook, damaged, password-protected…
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))  # read-only sheets are parsed here, not at load
+    except Exception as exc:  # noqa: BLE001 - not a workbook, damaged, password-protected, hostile XML…
         raise SheetError([f"{path}: không mở được tệp Excel ({type(exc).__name__}); lưu lại dạng .xlsx rồi thử lại"]) from None
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
     problems: list[str] = []
     where = lambda r, c: f"{path.name}: trang “{ws.title}”, dòng {r}, cột {get_column_letter(c)} ({COLUMNS[c - 1][0]})"  # noqa: E731
     header = [clean_text(str(v)).strip() if v is not None else "" for v in (rows[0] if rows else [])]
