@@ -372,6 +372,7 @@ class _Missing(Exception):
     pass
 
 
+_GLOBALS = frozenset(["range", "dict", "namespace", "cycler", "joiner"])
 _SKIP = object()  # a value the check cannot know (a filter's result, an empty list's item): not checked further
 
 
@@ -408,6 +409,8 @@ class _Checker:
                 return scope[node.name]
             if node.name in self.context:
                 return self.context[node.name]
+            if node.name in _GLOBALS:  # the environment's own (range, dict…): known, not data
+                return _SKIP
             known = sorted(set(scope) | set(self.context))
             hint = difflib.get_close_matches(node.name, known, n=1)
             self._report(f"biến “{node.name}” không có trong dữ liệu" + (f" (có phải “{hint[0]}”?)" if hint else ""))
