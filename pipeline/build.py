@@ -324,6 +324,8 @@ def _carry_pdfs(old: Path, new: Path) -> bool:
     """Copy the old dossier's PDFs into the new one: regular files only, never through a link."""
     import stat
 
+    if old.is_symlink():  # a dossier folder replaced by a link: what it points at is not ours to copy
+        return False
     pdfs = []
     for pdf in old.glob("*.pdf"):
         try:

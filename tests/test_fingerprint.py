@@ -52,6 +52,7 @@ def test_a_sentence_changed_in_a_document_module_rebuilds_the_dossier(tmp_path):
 
 
 def test_the_fingerprint_covers_the_source_and_the_critical_libraries(monkeypatch):
+    fingerprint.code.cache_clear()
     base = fingerprint.code()
     assert compiled._stamp() == base.encode()  # the compiled-template cache keys on it
     fingerprint.code.cache_clear()
