@@ -29,7 +29,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 O_NS = "urn:schemas-microsoft-com:office:office"
 _LOADING_FIELDS = re.compile(r"(?<![\w\\])(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|IMPORT|LINK|DDEAUTO|DDE|DATABASE|"
-                             r"HYPERLINK|AUTOTEXTLIST|ADDIN)(?!\w)", re.I)
+                             r"HYPERLINK|AUTOTEXTLIST|ADDIN|MACROBUTTON|FILLIN|ASK)(?!\w)", re.I)  # FILLIN/ASK: a dialog that stalls a conversion
 _ADDRESS = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\|//|/)", re.I)
 _MACRO_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject", "ms-word.keymapcustomizations",
                 "vnd.ms-office.vba")

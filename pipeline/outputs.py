@@ -120,6 +120,9 @@ def swap_in(staged: Path, final: Path, trash_root: Path) -> None:
 def recover(outputs: Path) -> None:
     """Put back any dossier a killed run had moved aside but not replaced; drop stale staging."""
     for tmp in outputs.glob(".staging-*"):
+        if tmp.is_symlink() or not tmp.is_dir():  # not ours: a staging folder is never a link
+            tmp.unlink(missing_ok=True)
+            continue
         trash = tmp / "_old"
         for old in trash.glob("*__*") if trash.is_dir() else []:
             unit, year = old.name.split("__", 1)
@@ -133,9 +136,17 @@ def write_manifest(outputs: Path, manifest: dict) -> None:
     path = outputs / MANIFEST
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)  # damaged: a folder where our record belongs
-    tmp = outputs / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    import tempfile
+
+    # a fresh exclusive file (never through a link planted at a fixed name), renamed over the record
+    fd, tmp = tempfile.mkstemp(dir=outputs, prefix=MANIFEST + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_manifest(outputs: Path, notes: list[str] | None = None) -> dict[str, dict]:

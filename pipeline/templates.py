@@ -583,14 +583,17 @@ def check_one(name: str, data: bytes, context: dict | None) -> tuple[list[str], 
         except Exception as exc:  # noqa: BLE001 - the check must answer in words whatever the template holds
             errors.append(f"{where}: mẫu không dịch được ({type(exc).__name__})")
             continue
-        bounded = _bounded(tree)
-        if bounded:
-            errors += [f"{where}: {p}" for p in bounded]
-            continue
-        if context is not None:
-            checker = _Checker(context)
-            checker.visit(tree, {})
-            errors += [f"{where}: {p}" for p in checker.problems]
+        try:
+            bounded = _bounded(tree)
+            if bounded:
+                errors += [f"{where}: {p}" for p in bounded]
+                continue
+            if context is not None:
+                checker = _Checker(context)
+                checker.visit(tree, {})
+                errors += [f"{where}: {p}" for p in checker.problems]
+        except RecursionError:  # an expression nested deeper than the walk can follow
+            errors.append(f"{where}: biểu thức hoặc thẻ lồng nhau quá sâu, mẫu không kiểm tra được")
     return errors, warnings
 
 

@@ -156,3 +156,13 @@ def body_text(data: bytes, text: str) -> bytes:
     items = parts(data)
     add_to_body(items, f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r></w:p>")
     return pack(items)
+
+
+def add_field_to_header(data: bytes, instruction: str) -> bytes:
+    items = parts(data)
+    header = items["word/header1.xml"]
+    at = header.rindex(b"</w:hdr>")
+    items["word/header1.xml"] = header[:at] + (f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+                                               f'{instruction}</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+                                               f"</w:r></w:p>").encode() + header[at:]
+    return pack(items)

@@ -41,6 +41,7 @@ CASES = {
                              "word/document.xml", "LINK"),
     "DDEAUTO": (lambda: H.simple_field(BASE, "DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe &quot;/k calc&quot;"),
                 "word/document.xml", "DDEAUTO"),
+    "FILLIN in a header": (lambda: H.add_field_to_header(BASE, " FILLIN \"Nhập số\" "), "word/header1.xml", "FILLIN"),
     "XXE in document.xml": (lambda: H.with_doctype(BASE), "word/document.xml", "DTD"),
     "billion laughs in styles": (lambda: H.with_doctype(BASE, "word/styles.xml", '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">',
                                                         ""), "word/styles.xml", "DTD"),

@@ -119,6 +119,21 @@ def test_a_bad_manifest_means_rebuild_with_a_note_never_its_content(kind, built_
     assert json.loads(manifest.read_text(encoding="utf-8"))["quang-phu/2024"]["warnings"] == []
 
 
+def test_links_planted_under_outputs_are_never_written_through(built_once, tmp_path):
+    inputs, outputs = built_once
+    victim = tmp_path / "victim.txt"
+    victim.write_text("giữ nguyên", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (outputs / ".manifest.json.tmp").symlink_to(victim)  # the record's old temporary name
+    (outputs / ".staging-999999").symlink_to(elsewhere)  # a staging folder as a link
+    code, text = _rebuild(inputs, outputs)
+    assert code == 0, text
+    assert victim.read_text(encoding="utf-8") == "giữ nguyên" and list(elsewhere.iterdir()) == []
+    assert not (outputs / ".staging-999999").exists()
+    assert json.loads((outputs / ".manifest.json").read_text(encoding="utf-8"))["quang-phu/2024"]["fingerprint"]
+
+
 def test_pdfs_are_carried_only_as_regular_files(tmp_path):
     from pipeline.build import _carry_pdfs
 

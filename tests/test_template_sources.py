@@ -143,6 +143,7 @@ HOSTILE_CODE = {
     "macro recursion": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "macro"),
     "deep nesting": ("{% if 1 %}" * 3000 + "x" + "{% endif %}" * 3000, "lồng nhau quá sâu"),
     "deep expression": ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "lồng nhau quá sâu"),
+    "expression deep enough to pass the parser": ("{{ " + "(" * 400 + "1" + ")" * 400 + " }}", "lồng nhau quá sâu"),
     "recursive loop": ("{% for x in [1] recursive %}{{ loop([x]) }}{% endfor %}", "recursive"),
 }
 
