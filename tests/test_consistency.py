@@ -153,7 +153,7 @@ def test_roster_cross_checks(write_input):
     assert w.field == "staff[3].name" and "đã có ở người thứ 2" in w.message
     text = EXAMPLE_TEXT.replace("language_certificate: true", "language_certificate: false")
     ws = warnings_of(write_input(text))
-    assert any(w.field == "staff" and "có chứng chỉ" in w.message for w in ws)
+    assert any(w.field == "staff" and "có chứng nhận, chứng chỉ ngoại ngữ hoặc tiếng dân tộc thiểu số" in w.message for w in ws)
     text = edit(EXAMPLE_TEXT, "      name: Nguyễn Thị Lan\n      position: Công chức Văn phòng", "      name: Phan Thị Thu Hà\n      position: Công chức Văn phòng")
     found = problems(write_input(text))
     assert any(p.field == "team.members[3].name" and not p.warning and "đã có trong Tổ" in p.message for p in found)
@@ -174,9 +174,9 @@ def test_every_problem_at_once(write_input):
 # ---------------------------------------------------------------- one set of checks, exit codes
 
 def test_validate_runs_what_dossier_runs(write_input, tmp_path):
-    text = edit(EXAMPLE_TEXT, "    assessors: [anh, ha]\n    declared_level: muc-1", "    assessors: [anh, ha]\n    declared_level: muc-2")
+    text = edit(EXAMPLE_TEXT, "    assessors: [anh, ha]\n    declared_level: muc-2", "    assessors: [anh, ha]\n    declared_level: muc-1")
     res = run_cli("validate", str(write_input(text)))
-    assert res.returncode == 1 and "declared_level" in res.stderr and "Đạt Mức độ 1" in res.stderr
+    assert res.returncode == 1 and "declared_level" in res.stderr and "Đạt Mức độ 2" in res.stderr
     bad = write_input(EXAMPLE_TEXT, unit="Quang Phu")
     res = run_cli("validate", str(bad))
     assert res.returncode == 1 and "thư mục “Quang Phu”" in res.stderr
