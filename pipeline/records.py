@@ -65,6 +65,7 @@ class _M(BaseModel):
 class IndicatorRecord(_M):
     level: LevelLabel
     figures: list[Figure] = Field(max_length=50)
+    why_not: list[Short] = Field(default_factory=list, max_length=50)
 
 
 class Record(_M):
