@@ -75,13 +75,20 @@ class Record(_M):
     indicators: dict[Annotated[str, StringConstraints(pattern=r"^\d{1,2}\.\d{1,2}$")], IndicatorRecord] = Field(max_length=200)
 
 
+Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
 class ManifestEntry(_M):
-    fingerprint: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    """One dossier's line of the build record: the fields a later run reads are checked; others are kept
+    as they are (a later version's), for the code that reads them to check."""
+    model_config = ConfigDict(extra="allow", strict=True)
+    fingerprint: Hex64
     level: Short = ""
     pdf: bool = False
     warnings: list[Short] = Field(default_factory=list, max_length=1000)
     files: list[Short] = Field(default_factory=list, max_length=100)
     templates: list[Short] = Field(default_factory=list, max_length=100)
+    hashes: dict[Short, Hex64] = Field(default_factory=dict, max_length=100)  # the Word files as written, to tell a hand edit
 
 
 def read_record(path: Path, root: Path) -> tuple[dict | None, str | None]:

@@ -605,14 +605,14 @@ def example_contexts() -> dict[str, dict]:
     """The context every document gets for the project's example input (the real one); computed once per
     process for a given example (read-only for every caller)."""
     from pipeline.assess import assess_file
-    from pipeline.criteria import load_catalogue
+    from pipeline.criteria import catalogue_for
     from pipeline.render import build_contexts
 
     example = EXAMPLE
     key = hashlib.sha256(example.read_bytes()).hexdigest()
     if key not in _EXAMPLE:
         loaded, a = assess_file(example)
-        contexts, _ = build_contexts(loaded.model, a, load_catalogue(loaded.model.regulation))
+        contexts, _ = build_contexts(loaded.model, a, catalogue_for(loaded.model))
         _EXAMPLE.clear()
         _EXAMPLE[key] = contexts
     return _EXAMPLE[key]
