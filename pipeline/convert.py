@@ -120,13 +120,43 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+# The private profile's settings: links are never updated, linked pictures from documents outside trusted
+# locations are not loaded, macros never run, no update check; whatever a document points at stays unfetched.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse">\
+<value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value>\
+</prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value>\
+</prop></item>
+<item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments">\
+<prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def _profile() -> Path:
+    """A private LibreOffice profile (owner-only) with the settings above."""
+    profile = Path(tempfile.mkdtemp(prefix="dvht-libreoffice-"))
+    user = profile / "user"
+    user.mkdir(mode=0o700)
+    (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    return profile
+
+
 def _libreoffice(docx_files: list[Path], outdir: Path) -> None:
     """One LibreOffice per core (at most MAX_PROCESSES), each with a private profile made for this run
     (owner-only, removed afterwards): two runs at once, or another user's profile, can never collide.
     A fresh profile costs about 0,25 s of start-up, paid once per process per batch."""
     binary = soffice_binary()
     n = max(1, min(os.cpu_count() or 1, MAX_PROCESSES, len(docx_files)))
-    profiles = [Path(tempfile.mkdtemp(prefix="dvht-libreoffice-")) for _ in range(n)]
+    profiles = [_profile() for _ in range(n)]
     procs = []
     try:
         for chunk, profile in zip(_chunks(docx_files, n), profiles):
@@ -160,6 +190,12 @@ def to_pdf(docx_files: list[Path], outdir: Path) -> list[Path]:
     (same stem, in `outdir`), each checked to be a PDF."""
     if not docx_files:
         return []
+    from pipeline import docxsafety
+
+    for f in docx_files:  # belt and braces: the templates were checked; nothing external reaches a converter
+        unsafe = docxsafety.light(f.read_bytes())
+        if unsafe:
+            raise ConversionError(f"{f.name}: không chuyển PDF: " + "; ".join(unsafe))
     outdir.mkdir(parents=True, exist_ok=True)
     which = converter_name()
     if which == "word":

@@ -20,7 +20,7 @@ from pipeline.commands.scaffold import STAFF_FACTS
 from pipeline.load import FILL
 from pipeline.localgov import OFFICE_TEXTS, district_body, era
 from pipeline.placeholders import text_fields
-from pipeline.sources.files import is_unit_folder, year_files
+from pipeline.sources.files import is_unit_folder, kind_problem, year_files
 
 
 class NoEarlierYear(Exception):
@@ -159,6 +159,11 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
             raise Refused(f"năm {year} trước mọi năm đã có của đơn vị ({', '.join(str(y) for y in sorted(existing))}); "
                           "năm mới phải sau năm được chép") from None
         raise
+    problem = kind_problem(source, inputs)  # a link leaving inputs/ is never read: nothing of it may be echoed
+    if problem:
+        from pipeline.problems import InputError, Problem
+
+        raise InputError([Problem(str(source), None, "", problem.removeprefix(f"{source}: "))])
     doc = carry(source, year)
     target = folder / f"{year}.yaml"
     doc.save_as(target)
