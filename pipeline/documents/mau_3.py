@@ -207,8 +207,9 @@ def template():
     k.para(doc, "C. KẾT LUẬN CHUNG", bold=True, indent=False, keep_next=True)
     k.text_list(doc, "conclusion")
     k.para(doc, "Các kết luận khác:", bold=True, keep_next=True)
-    k.text_list(doc, "other_conclusions")
+    # the signature never stands alone on the last page: the last paragraphs go over with it
+    k.text_list(doc, "other_conclusions", keep_next=True)
 
-    k.para(doc, "", after=0)
+    k.para(doc, "", after=0, keep_next=True)
     k.closing(doc, "report")
     return doc
