@@ -16,7 +16,7 @@ export DVHT_VIA_MAKE := 1
 
 DOSSIER_ARGS := $(if $(UNIT),--unit $(UNIT)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force) $(if $(NOPDF),--no-pdf) $(if $(STRICT),--strict) $(if $(TEMPLATES),--templates $(TEMPLATES))
 
-.PHONY: dossier test validate bench schema templates check-templates new-unit new-year history bundle clean
+.PHONY: dossier test validate bench schema templates check-templates new-unit new-year history bundle test-bundle clean
 
 $(RUNTIME_STAMP): pyproject.toml
 	@echo "== Cài đặt (lần đầu mất khoảng một phút): tạo $(VENV) và cài các thư viện cần để lập hồ sơ"
@@ -51,6 +51,9 @@ history: $(RUNTIME_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+test-bundle: $(TEST_STAMP)
+	DVHT_TEST_BUNDLE=1 $(BIN)/python -m pytest -q tests/test_bundle.py
 
 bench: $(RUNTIME_STAMP)
 	$(BIN)/python -m pipeline.bench $(if $(N),--n $(N))
