@@ -20,7 +20,11 @@ from pipeline.validate import check
 def assess_file(path: str | Path, strict: bool = False) -> tuple[Loaded, Assessment]:
     """(loaded, assessment), the warnings in `loaded.warnings`. Raises InputError listing every problem
     (warnings included) when any is an error; a declared level the data contradicts is one."""
-    loaded = load(path)
+    return assess_loaded(load(path), strict)
+
+
+def assess_loaded(loaded: Loaded, strict: bool = False) -> tuple[Loaded, Assessment]:
+    """The same checks on an input already loaded (`load` or `load_text`)."""
     problems = check(loaded)
     raise_if_any(problems)  # the rules must hold before anything is computed
     assessment = evaluate(loaded.model, load_catalogue(loaded.model.regulation))

@@ -420,7 +420,13 @@ def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], 
 def load(path: str | Path) -> Loaded:
     """Read, parse and type-check one input file."""
     path = Path(path)
-    data, lines, problems, text_lines = parse(read_text(path), str(path))
+    return load_text(read_text(path), path)
+
+
+def load_text(text: str, path: str | Path) -> Loaded:
+    """Parse and type-check `text` as if it were the file at `path` (the web editor checks what it would save)."""
+    path = Path(path)
+    data, lines, problems, text_lines = parse(strip_controls(text), str(path))
     try:
         model = DossierInput.model_validate(data)
     except ValidationError as exc:
