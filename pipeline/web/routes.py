@@ -149,12 +149,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         base = state.opened.get(str(body.get("base")))
         if base is None:
             return JSONResponse({"error": "Trang đã cũ (máy đã khởi động lại?); tải lại trang."}, status_code=409)
-        try:
-            text = webdata.render_text(base, body["data"], path)
-        except webdata.Unsaved as exc:
-            return JSONResponse({"problems": [problem_json(p) for p in exc.problems], "summary": summary(exc.problems),
-                                 "verdicts": None})
-        return JSONResponse(_checked(text, path))
+        return JSONResponse(_answer(webdata.check_data(base, body["data"], path)))
 
     async def api_save(request: Request):
         from pipeline.outputs import BuildLocked, Lock
@@ -371,7 +366,10 @@ async def _json(request: Request):
 
 
 def _checked(text: str, path: Path) -> dict:
-    checked = webdata.check_text(text, path)
+    return _answer(webdata.check_text(text, path))
+
+
+def _answer(checked) -> dict:
     return {"problems": [problem_json(p) for p in checked.problems], "summary": summary(checked.problems),
             "verdicts": verdicts(checked.loaded, checked.assessment) if checked.assessment else None}
 

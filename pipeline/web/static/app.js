@@ -14,7 +14,7 @@ const FACTS = [
 const PASTE_COLUMNS = ["name", "position", "discipline", "training_completed", "digital_training", "language_certificate",
                        "language_meets_job", "emulation_title", "learning_citizen"];  // the Excel sheet's order (after STT)
 
-let data = null, base = null, dirty = false, seq = 0, shown = 0, timer = null, lastCheck = null;
+let data = null, base = null, dirty = false, seq = 0, shown = 0, timer = null, lastCheck = null, pending = true;
 
 // ---------- paths: the same text as pipeline.problems.field_path
 function fp(path) {
@@ -424,8 +424,10 @@ function render() {
 // ---------- checks
 function changed() {
   dirty = true;
+  pending = true;
   document.getElementById("save-state").textContent = "Có thay đổi chưa lưu.";
   clearTimeout(timer);
+  timerAt = Date.now();
   timer = setTimeout(runCheck, 300);
 }
 async function call(url, body) {
@@ -436,12 +438,16 @@ async function call(url, body) {
   out._status = r.status;
   return out;
 }
+let timerAt = 0;
+const timerPending = () => timerAt > 0;
 async function runCheck() {
+  timerAt = 0;
   const mine = ++seq;
   document.getElementById("status").textContent = "Đang kiểm tra…";
   const res = await call(API("check"), {data, base});
   if (mine < shown) return;  // an older answer arriving late
   shown = mine;
+  if (mine === seq && !timerPending()) pending = false;
   if (res.error) { document.getElementById("status").textContent = res.error; return; }
   applyCheck(res);
 }
@@ -595,6 +601,7 @@ async function load() {
   document.getElementById("save-state").textContent = "Chưa có thay đổi.";
   render();
   applyCheck(res);
+  pending = false;
   const built = await call(API("build"));
   if (built.documents && built.documents.length) {
     document.getElementById("dossier").replaceChildren(el("h2", {}, "Hồ sơ đã lập lần trước"));
