@@ -232,9 +232,20 @@ def check_text(text: str, path: Path) -> Checked:
     """The library's checks (the ones `validate` runs) on `text` as the file at `path`."""
     try:
         loaded = load_text(text, path)
-        loaded, assessment = assess_loaded(loaded)
     except InputError as exc:
         return Checked(list(exc.problems))
+    try:
+        loaded, assessment = assess_loaded(loaded)
+    except InputError as exc:
+        # the rules hold but a cross-check refuses (a declared level the data contradicts…): the verdicts
+        # the data gives are still shown, beside the message that says what contradicts them
+        from pipeline.criteria import load_catalogue
+        from pipeline.evaluate import evaluate
+        from pipeline.validate import check
+
+        if any(not p.warning for p in check(loaded)):
+            return Checked(list(exc.problems))
+        return Checked(list(exc.problems), loaded, evaluate(loaded.model, load_catalogue(loaded.model.regulation)))
     return Checked(list(loaded.warnings), loaded, assessment)
 
 
