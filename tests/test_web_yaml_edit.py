@@ -104,7 +104,7 @@ def test_what_cannot_be_written_as_typed_is_refused():
     new = copy.deepcopy(data)
     new["unit"]["place"] = "CẦN ĐIỀN"  # fine: the marker
     render_text(EXAMPLE_TEXT, new, EXAMPLE)
-    new["unit"]["place"] = "x\x00y"  # a character the loader drops: not what was typed
+    new["unit"]["place"] = "a\x85b"  # NEL: the YAML writer escapes it, the loader reads another character
     with pytest.raises(Unsaved) as exc:
         render_text(EXAMPLE_TEXT, new, EXAMPLE)
     assert exc.value.problems[0].field == "unit.place"
