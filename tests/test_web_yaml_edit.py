@@ -99,12 +99,22 @@ def test_an_emptied_required_field_becomes_can_dien_and_an_optional_one_empty():
     assert parse(out, "x")[0]["report"]["number"] is None
 
 
-def test_what_cannot_be_written_as_typed_is_refused():
+def test_characters_the_loader_would_change_are_written_as_it_reads_them():
     data = read_json(EXAMPLE_TEXT, EXAMPLE)
     new = copy.deepcopy(data)
-    new["unit"]["place"] = "CẦN ĐIỀN"  # fine: the marker
-    render_text(EXAMPLE_TEXT, new, EXAMPLE)
-    new["unit"]["place"] = "a\x85b"  # NEL: the YAML writer escapes it, the loader reads another character
+    new["unit"]["place"] = "Quảng\x85Phú\x00"  # pasted from Word: NEL, NUL
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    assert load_text(out, EXAMPLE).model.unit.place == "Quảng Phú"
+
+
+def test_what_does_not_read_back_as_typed_is_refused(monkeypatch):
+    import pipeline.web.data as webdata
+
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["unit"]["place"] = "Quảng Phú mới"
+    real = webdata.Leaf.__call__
+    monkeypatch.setattr(webdata.Leaf, "__call__", lambda self, path, old, value: "khác" if path == ("unit", "place") else real(self, path, old, value))
     with pytest.raises(Unsaved) as exc:
         render_text(EXAMPLE_TEXT, new, EXAMPLE)
     assert exc.value.problems[0].field == "unit.place"

@@ -28,7 +28,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pipeline.assess import assess_loaded
 from pipeline.evaluate import Assessment
-from pipeline.load import FILL, Int, Loaded, load_text, parse
+from pipeline.load import FILL, Int, Loaded, load_text, parse, strip_controls
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Problem, field_path
 from pipeline.textnorm import clean_text
@@ -125,7 +125,7 @@ def normal(value: Any, path: tuple = ()) -> Any:
         return [normal(v, path + (i,)) for i, v in enumerate(value)]
     kind = kind_at(path)[0]
     if isinstance(value, str):
-        text = clean_text(value)
+        text = clean_text(strip_controls(value))
         if not text.strip() or text.strip() == FILL:
             return None
         if kind == "bool":
@@ -158,6 +158,7 @@ class Leaf:
             return new
         if not isinstance(new, str):
             return str(new)
+        new = strip_controls(new)  # what the loader would do to the file: NUL dropped, NEL and U+2028 as spaces
         if kind == "int" and _DIGITS.fullmatch(new.strip()):
             return int(new.strip())
         if "\n" in new.strip() or (path and path[-1] in BLOCK_KEYS and isinstance(old, (LiteralScalarString, FoldedScalarString))):
