@@ -285,6 +285,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
 
     routes = [
         Route("/", index),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/don-vi/{unit}/{year}", form),
         Route("/api/data/{unit}/{year}", api_data),
         Route("/api/check/{unit}/{year}", api_check, methods=["POST"]),
@@ -381,6 +382,14 @@ def _year_row(state: State, unit: str, year: str, path: Path) -> dict:
     try:
         loaded, assessment = assess_file(path)
     except InputError as exc:
+        try:
+            from pipeline.load import parse, read_text
+
+            unit_data = parse(read_text(path), str(path))[0].get("unit")
+            if isinstance(unit_data, dict) and isinstance(unit_data.get("name"), str):
+                row["name"] = unit_data["name"]
+        except InputError:
+            pass
         s = summary(exc.problems)
         parts = [f"{s['fill']} chỗ cần điền" if s["fill"] else "", f"{s['errors']} lỗi" if s["errors"] else ""]
         row.update(verdict=None, status="chưa xong: " + ", ".join(p for p in parts if p))

@@ -89,6 +89,8 @@ function number(path, label) {
 function dmyToIso(s) {
   const m = String(s || "").trim().match(/^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$/);
   if (!m) return "";
+  const d = new Date(Date.UTC(+m[3], +m[2] - 1, +m[1]));
+  if (d.getUTCDate() !== +m[1] || d.getUTCMonth() !== +m[2] - 1) return "";  // 31/02: no such day (the check says so)
   return `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}`;
 }
 function isoToDmy(s) {
