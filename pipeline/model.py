@@ -29,11 +29,11 @@ from pipeline.vocab import (
     yes_no,
 )
 
-_DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})\s*$")  # 15/7/2025, 15.7.2025, 15-07-2025
 
 
 def _parse_date(value: Any) -> Any:
-    """Accept YAML dates (2024-06-20) and the Vietnamese way of writing them (20/06/2024); never a number
+    """Accept YAML dates (2024-06-20) and the Vietnamese ways of writing them (20/06/2024, 20.6.2024, 20-06-2024); never a number
     (pydantic would read 1718841600 as seconds since 1970)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = getattr(value, "source", value)
@@ -43,7 +43,7 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
         m = _DMY.match(value)
         if m:
-            day, month, year = (int(g) for g in m.groups())
+            day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
             try:
                 return dt.date(year, month, day)
             except ValueError:
@@ -177,7 +177,7 @@ class Evidence(_Strict):
 
 
 class IndicatorInput(_Strict):
-    assessors: list[Line] = Field(description="Hai người đánh giá (mã trong team.members)")
+    assessors: list[Line] = Field(description="Hai người đánh giá: mã hoặc họ tên trong team.members")
     met: YesNo | None = Field(None, description="Chỉ tiêu định tính: có (đạt) hoặc không (không đạt)")
     declared_level: LevelIn | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
     description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
@@ -244,6 +244,31 @@ class DossierInput(_Strict):
     recognition: Recognition = Field(default_factory=Recognition, description="Cơ quan nhận hồ sơ và người công nhận (do tỉnh quy định)")
     archive: Line = Field("VT", description="Dòng “Lưu: …” cuối Nơi nhận, ví dụ “VT, VHXH”")
     recognitions: list[PastRecognition] = Field(default_factory=list, description="Các lần được công nhận trước")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _assessors_by_name(cls, data: Any) -> Any:
+        """An assessor written by name (“Trần Thị Thu Hương”, any case) is the team member of that name: the rest of
+        the pipeline sees their code. A code, or a name that is no member's, is left for `validate` to judge."""
+        if not isinstance(data, dict):
+            return data
+        team, indicators = data.get("team"), data.get("indicators")
+        members = team.get("members") if isinstance(team, dict) else None
+        if not isinstance(members, list) or not isinstance(indicators, dict):
+            return data
+        ids = {m.get("id") for m in members if isinstance(m, dict)}
+        by_name = {}
+        for m in members:
+            if isinstance(m, dict) and isinstance(m.get("name"), str) and isinstance(m.get("id"), str):
+                by_name.setdefault(" ".join(m["name"].split()).casefold(), m["id"])
+        out = dict(data)
+        out["indicators"] = {}
+        for code, ind in indicators.items():
+            if isinstance(ind, dict) and isinstance(ind.get("assessors"), list):
+                ind = dict(ind, assessors=[by_name.get(" ".join(a.split()).casefold(), a) if isinstance(a, str) and a not in ids else a
+                                           for a in ind["assessors"]])
+            out["indicators"][code] = ind
+        return out
 
 
 def json_schema() -> dict:

@@ -1,0 +1,60 @@
+"""The file, for those who still type it (issue 24): dates as officers write them, assessors by name, team names
+checked against the staff list, a misspelt placeholder answered with the name it resembles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.assess import assess_file
+from pipeline.load import load
+from pipeline.problems import InputError
+from pipeline.validate import check
+from tests.conftest import EXAMPLE_TEXT, edit
+
+
+@pytest.mark.parametrize("typed", ["20.6.2024", "20-06-2024", "20/6/2024", "20 / 06 / 2024", "20.06.2024"])
+def test_dates_as_officers_write_them(write_input, typed):
+    path = write_input(edit(EXAMPLE_TEXT, "    date: 20/06/2024", f"    date: {typed}"))
+    assert load(path).model.team.decision.date == dt.date(2024, 6, 20)
+
+
+@pytest.mark.parametrize("typed", ["20.6/2024", "20-6.2024", "31.02.2024", "20.6.24"])
+def test_mixed_or_impossible_dates_are_refused(write_input, typed):
+    path = write_input(edit(EXAMPLE_TEXT, "    date: 20/06/2024", f"    date: {typed}"))
+    with pytest.raises(InputError) as exc:
+        load(path)
+    assert [p.field for p in exc.value.problems] == ["team.decision.date"]
+
+
+def test_assessors_by_name_as_well_as_by_code(write_input):
+    text = edit(EXAMPLE_TEXT, "assessors: [viet, ha]", "assessors: [nguyễn  quốc việt, Phan Thị Thu Hà]")
+    loaded, assessment = assess_file(write_input(text))
+    assert loaded.model.indicators["1.1"].assessors == ["viet", "ha"]  # the documents print the members' names from these
+    assert loaded.warnings == []
+
+
+def test_an_assessor_nobody_is_named_with_the_team(write_input):
+    text = edit(EXAMPLE_TEXT, "assessors: [viet, ha]", "assessors: [Nguyễn Quốc Việt, Phan Thị Thu Hằng]")
+    with pytest.raises(InputError) as exc:
+        assess_file(write_input(text))
+    [problem] = [p for p in exc.value.problems if not p.warning]
+    assert problem.field == 'indicators."1.1".assessors[2]'
+    assert "“Phan Thị Thu Hằng” không có trong Tổ tự đánh giá" in problem.message and "Phan Thị Thu Hà (ha)" in problem.message
+
+
+def test_a_team_name_nearly_on_the_staff_list_is_a_warning(write_input):
+    text = edit(EXAMPLE_TEXT, "      name: Trương Thị Mai", "      name: Trương Thị Mại")
+    loaded = load(write_input(text))
+    [w] = [p for p in check(loaded) if p.warning]
+    assert w.field == "team.members[4].name"
+    assert "có phải “Trương Thị Mai”?" in w.message
+
+
+def test_a_misspelt_placeholder_is_answered_with_the_name_it_resembles(write_input):
+    text = edit(EXAMPLE_TEXT, "{2.4.phan_so_muc_2} thành viên", "{2.4.phan_so_muc2} thành viên")
+    with pytest.raises(InputError) as exc:
+        assess_file(write_input(text))
+    [problem] = exc.value.problems
+    assert "không có chỗ điền số liệu “{2.4.phan_so_muc2}”; có phải {2.4.phan_so_muc_2}?" in problem.message
