@@ -58,3 +58,47 @@ def test_a_misspelt_placeholder_is_answered_with_the_name_it_resembles(write_inp
         assess_file(write_input(text))
     [problem] = exc.value.problems
     assert "không có chỗ điền số liệu “{2.4.phan_so_muc2}”; có phải {2.4.phan_so_muc_2}?" in problem.message
+
+
+def _syntax(write_input, text):
+    with pytest.raises(InputError) as exc:
+        load(write_input(text))
+    [problem] = exc.value.problems
+    return problem
+
+
+def test_a_key_indented_more_than_its_neighbours(write_input):
+    text = edit(EXAMPLE_TEXT, "  short_name: UBND xã Quảng Phú", "   short_name: UBND xã Quảng Phú")
+    p = _syntax(write_input, text)
+    assert p.line == 30 and "dòng 30 thụt vào 3 dấu cách, sâu hơn dòng 29 (2 dấu cách)" in p.message
+    assert "│    short_name: UBND xã Quảng Phú" in p.message and p.message.endswith("│ ^")
+
+
+def test_a_key_indented_less_than_any_above(write_input):
+    text = edit(EXAMPLE_TEXT, "  short_name: UBND xã Quảng Phú", " short_name: UBND xã Quảng Phú")
+    p = _syntax(write_input, text)
+    assert p.line == 30 and "dòng 30 thụt vào 1 dấu cách, không thẳng cột với dòng 29 (2 dấu cách)" in p.message
+    assert "hai chấm" not in p.message
+
+
+def test_a_second_paragraph_without_a_block(write_input):
+    text = edit(EXAMPLE_TEXT, "archive: VT, VHXH", "archive: VT, VHXH\nĐoạn thứ hai viết thẳng.")
+    p = _syntax(write_input, text)
+    assert "đoạn tiếp theo của “archive”" in p.message and "“archive: |”" in p.message
+    assert "│ Đoạn thứ hai viết thẳng." in p.message
+
+
+@pytest.mark.parametrize("value, sign", [("{2.4.phan_so} thành viên có chứng chỉ", "“{”"), ('"UBND" xã Quảng Phú', "kép"),
+                                         ("'UBND' xã Quảng Phú", "đơn"), ("[VT] và VHXH", "“[”")])
+def test_a_value_starting_with_a_sign_yaml_reads(write_input, value, sign):
+    text = edit(EXAMPLE_TEXT, "archive: VT, VHXH", f"archive: {value}")
+    p = _syntax(write_input, text)
+    assert f"giá trị của “archive” bắt đầu bằng" in p.message and sign in p.message and "“archive: |”" in p.message
+    typed = next(line for line in p.message.split("\n") if line.startswith("      │ archive:"))
+    caret = p.message.split("\n")[-1]
+    assert caret.index("^") == typed.index(value[0])  # the caret under the sign
+
+
+def test_a_colon_inside_a_value(write_input):
+    p = _syntax(write_input, edit(EXAMPLE_TEXT, "archive: VT, VHXH", "archive: Lưu: VT, VHXH"))
+    assert "có dấu hai chấm “:” theo sau là dấu cách" in p.message and "“archive: |”" in p.message
