@@ -339,7 +339,9 @@ class _Builder:
             return None
         if isinstance(value, str):
             if value.strip() == FILL:
-                self.problem(node, path, f"cần điền{_meaning(path)}")
+                # the line of the marker itself: a `|` block's text starts on the line after its indicator
+                line = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+                self.problems.append(Problem(self.name, line, field_path(path), f"cần điền{_meaning(path)}"))
                 return None
             # a `|` or `>` block's content starts on the line after its indicator
             self.text_lines[path] = node.start_mark.line + (2 if node.style in ("|", ">") else 1)

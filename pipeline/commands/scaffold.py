@@ -61,11 +61,12 @@ class Writer:
     def blank(self) -> None:
         self.lines.append("")
 
-    def field(self, key: str, value, indent: int = 0, note: str = "", dash: bool = False) -> None:
-        """`key: value  # note`; multi-line text as a `|` block."""
+    def field(self, key: str, value, indent: int = 0, note: str = "", dash: bool = False, block: bool = False) -> None:
+        """`key: value  # note`; multi-line text, and any free text given `block`, as a `|` block (the officer types
+        paragraphs below it, and `{`, quotes or `:` at the start of a line need no quoting)."""
         pad = " " * indent + ("- " if dash else "")
         inner = " " * (indent + (2 if dash else 0) + 2)
-        if isinstance(value, str) and "\n" in value.strip():
+        if isinstance(value, str) and ("\n" in value.strip() or (block and value.strip())):
             self.lines.append(f"{pad}{key}: |" + (f"  # {note}" if note else ""))
             self.lines.extend(inner + line if line.strip() else "" for line in value.strip("\n").split("\n"))
             return
@@ -163,8 +164,8 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.key("criteria")
     for key, c in d["criteria"].items():
         w.key(f'"{key}"', 2)
-        w.field("strengths", c["strengths"], 4, "điểm mạnh nổi bật")
-        w.field("weaknesses", c["weaknesses"], 4, "những điểm yếu cơ bản")
+        w.field("strengths", c["strengths"], 4, "điểm mạnh nổi bật", block=True)
+        w.field("weaknesses", c["weaknesses"], 4, "những điểm yếu cơ bản", block=True)
     w.blank()
 
     rep = d["report"]
@@ -177,7 +178,7 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
             w.field(key, rep[key], 2, note)
     for key, note in (("general_situation", "A.1. Tình hình chung của đơn vị"), ("purpose", "A.2. Mục đích tự đánh giá"),
                       ("process_summary", "A.3. Tóm tắt quá trình"), ("other_conclusions", "C. Các kết luận khác (nếu có)")):
-        w.field(key, rep.get(key, ""), 2, note)
+        w.field(key, rep.get(key, ""), 2, note, block=True)
     w.key("abbreviations", 2, "chữ viết tắt dùng thêm (ngoài danh sách có sẵn)")
     if rep.get("abbreviations"):
         for ab in rep["abbreviations"]:
@@ -270,7 +271,7 @@ def _indicators(w: Writer, d: dict, catalogue: Catalogue) -> None:
             if ind.get("declared_level") is not None:
                 w.field("declared_level", ind["declared_level"], 4, "khong-dat | muc-1 | muc-2")
             note = "dùng {" + code + ".phan_so}, {" + code + ".ty_le} cho số liệu" if isinstance(spec.rule, PercentageRule) else ""
-            w.field("description", ind["description"], 4, note or "1. Mô tả hiện trạng")
+            w.field("description", ind["description"], 4, note or "1. Mô tả hiện trạng", block=True)
             if ind.get("evidence"):
                 w.key("evidence", 4)
                 for ev in ind["evidence"]:
@@ -280,6 +281,6 @@ def _indicators(w: Writer, d: dict, catalogue: Catalogue) -> None:
                     w.field("issuer", ev.get("issuer", ""), 8)
             else:
                 w.lines.append("    evidence: []")
-            w.field("strengths", ind["strengths"], 4, "2. Điểm mạnh")
-            w.field("weaknesses", ind["weaknesses"], 4, "3. Tồn tại")
+            w.field("strengths", ind["strengths"], 4, "2. Điểm mạnh", block=True)
+            w.field("weaknesses", ind["weaknesses"], 4, "3. Tồn tại", block=True)
     w.blank()
