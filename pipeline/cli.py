@@ -38,8 +38,12 @@ def _err(text: str) -> None:
 
 
 def _print_problems(problems) -> None:
+    from pipeline.load import meaning_of
+
     for problem in problems:
-        _err(f"  {problem.symbol} {problem}")
+        meaning = meaning_of(problem.field) if problem.field and not problem.message.startswith("cần điền") else ""
+        first, sep, rest = str(problem).partition("\n")  # a syntax error's line and caret stay below it
+        _err(f"  {problem.symbol} {first}" + (f" ({meaning})" if meaning else "") + sep + rest)
 
 
 def _counts(problems) -> str:

@@ -414,6 +414,16 @@ def _meaning(path: Path_) -> str:
     return f": {info.description}" if info is not None and info.description else ""
 
 
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def meaning_of(field_text: str) -> str:
+    """The model's Vietnamese description of a field named as in messages (`team.decision.date`,
+    `indicators."2.4".evidence[1].date`), or "" — input keys stay English, the officer reads what each means."""
+    parts = [p.strip('"') for p in re.findall(r'"[^"]*"|[^.]+', _INDEX.sub("", field_text))]
+    return _meaning(tuple(parts)).removeprefix(": ") if parts else ""
+
+
 def _inner_model(annotation):
     """The pydantic model inside an annotation (`list[Member]`, `Signer | None`, `dict[str, IndicatorInput]`)."""
     from typing import get_args

@@ -160,13 +160,13 @@ class StaffMember(_Strict):
 
 class StaffCounts(_Strict):
     total: Annotated[int, Strict(), Field(ge=1)] = Field(description="Tổng số thành viên trong đơn vị")
-    discipline: Count
-    training_completed: Count
-    digital_training: Count
-    language_certificate: Count
-    language_meets_job: Count
+    discipline: Count = Field(description="Số người tuân thủ kỷ luật, nội quy; đoàn kết, hợp tác (2.1)")
+    training_completed: Count = Field(description="Số người hoàn thành chương trình học tập, bồi dưỡng (2.2)")
+    digital_training: Count = Field(description="Số người được đào tạo, tham gia chuyển đổi số (2.3)")
+    language_certificate: Count = Field(description="Số người có chứng nhận, chứng chỉ ngoại ngữ (2.4)")
+    language_meets_job: Count = Field(description="Số người có ngoại ngữ đáp ứng vị trí việc làm (2.4)")
     advanced_worker: Count = Field(description="Số người đạt “Lao động tiên tiến” trở lên")
-    learning_citizen: Count
+    learning_citizen: Count = Field(description="Số người đạt danh hiệu “Công dân học tập” (3.1)")
 
 
 class Evidence(_Strict):
@@ -181,9 +181,9 @@ class IndicatorInput(_Strict):
     met: YesNo | None = Field(None, description="Chỉ tiêu định tính: có (đạt) hoặc không (không đạt)")
     declared_level: LevelIn | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
     description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
-    evidence: list[Evidence] = Field(default_factory=list)
-    strengths: Text
-    weaknesses: Text
+    evidence: list[Evidence] = Field(default_factory=list, description="Minh chứng: văn bản, số, ngày, cơ quan ban hành")
+    strengths: Text = Field(description="Điểm mạnh; mỗi dòng là một đoạn")
+    weaknesses: Text = Field(description="Tồn tại; mỗi dòng là một đoạn")
 
 
 class CriterionConclusion(_Strict):
@@ -192,20 +192,20 @@ class CriterionConclusion(_Strict):
 
 
 class Abbreviation(_Strict):
-    short: Line
-    full: Line
+    short: Line = Field(description="Chữ viết tắt, ví dụ “MTTQ”")
+    full: Line = Field(description="Nội dung đầy đủ, ví dụ “Mặt trận Tổ quốc”")
 
 
 class Report(_Strict):
     number: OptLine = Field("", description="Số báo cáo, ví dụ “215/BC-UBND” (để trống nếu chưa có)")
-    date: Date
+    date: Date = Field(description="Ngày ký báo cáo tự đánh giá (sau 31/12 của năm đánh giá, trước Tờ trình)")
     sheets_date: Date | None = Field(None, description="Ngày ký các phiếu Mẫu 1 (mặc định: ngày báo cáo)")
     summary_date: Date | None = Field(None, description="Ngày ký bảng tổng hợp Mẫu 2 (mặc định: ngày báo cáo)")
     general_situation: Text = Field(description="A.1. Tình hình chung của đơn vị")
     purpose: Text = Field(description="A.2. Mục đích tự đánh giá")
     process_summary: Text = Field(description="A.3. Tóm tắt quá trình và những vấn đề nổi bật")
     other_conclusions: OptText = Field("", description="C. Các kết luận khác (nếu có)")
-    abbreviations: list[Abbreviation] = Field(default_factory=list)
+    abbreviations: list[Abbreviation] = Field(default_factory=list, description="Chữ viết tắt dùng thêm (ngoài danh sách có sẵn)")
     recipients: list[Line] = Field(default_factory=list, description="Nơi nhận báo cáo (ngoài “Lưu”); mặc định: cơ quan nhận hồ sơ")
     signer: Signer | None = Field(None, description="Người ký báo cáo, nếu khác người ký chung (signer)")
 

@@ -102,3 +102,15 @@ def test_a_value_starting_with_a_sign_yaml_reads(write_input, value, sign):
 def test_a_colon_inside_a_value(write_input):
     p = _syntax(write_input, edit(EXAMPLE_TEXT, "archive: VT, VHXH", "archive: Lưu: VT, VHXH"))
     assert "có dấu hai chấm “:” theo sau là dấu cách" in p.message and "“archive: |”" in p.message
+
+
+def test_english_keys_stay_and_every_message_says_what_the_field_means(write_input):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = write_input(edit(EXAMPLE_TEXT, "    date: 20/06/2024", "    date: 31/02/2024"))
+    res = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(path)], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    [line] = [x for x in res.stderr.splitlines() if "team.decision.date" in x]
+    assert line.endswith("team.decision.date: ngày 31/02/2024 không tồn tại (Ngày ký quyết định, trong năm đánh giá)")
