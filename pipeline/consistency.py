@@ -4,19 +4,19 @@ Placeholders (`pipeline.placeholders`) print computed figures and cannot go stal
 without them can. A fraction “N/M” in a counted indicator's text must be one of that
 indicator's figures; “có/gồm M cán bộ (thành viên, người)” anywhere must be the staff count or
 the team's size. Dates (“20/6/2024”, “tháng 01/2024”) and document numbers (“101/2017/NĐ-CP”)
-are not fractions.
+are not fractions. Also: the request against the unit's earlier recognitions (`pipeline.recognition`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from pipeline import placeholders
+from pipeline.criteria import load_catalogue
 from pipeline.evaluate import Assessment
 from pipeline.load import Loaded
 from pipeline.problems import Problem
-from pipeline.vocab import Level
+from pipeline.recognition import plan, recognised_year
 
 FRACTION = re.compile(r"(?<![\d/.,])(\d{1,4})/(\d{1,4})(?![\d/]|[.,]\d)")
 PEOPLE = re.compile(r"\b(?:có|gồm|tổng số|toàn bộ|tất cả)\s+(\d{1,4})\s+(?:cán bộ|thành viên|người|công chức)", re.IGNORECASE)
@@ -56,39 +56,25 @@ def stale_figures(loaded: Loaded, a: Assessment) -> list[Problem]:
 
 
 
-RECOGNITION_YEARS = 3  # a recognition is kept for three years
-LEVEL_2_AFTER_YEARS = 1  # level 2 may be asked at least a year after the level-1 recognition
-
-
-def _plus_years(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def recognitions_fit(loaded: Loaded, a: Assessment) -> list[Problem]:
-    """Warnings when the request does not fit the unit's earlier recognitions (as published summaries of
-    Thông tư 24 give them: kept three years; level 2 asked at least a year after level 1)."""
+    """Warnings when the request does not fit the unit's earlier recognitions (Điều 5): a request while a
+    recognition of that level or higher is still kept, naming its end; Mức độ 2 asked less than 12 months after
+    the Mức độ 1 decision (then no Tờ trình is made), naming the day it may be asked."""
     m = loaded.model
-    if a.unit_level == Level.NOT_MET or not m.recognitions:
-        return []
-    asked, when = int(a.unit_level), m.request.date
-    out = []
     for i, r in enumerate(m.recognitions):
-        level = int(r.level[-1])
-        until = _plus_years(r.date, RECOGNITION_YEARS)
-        if level >= asked and r.date <= when <= until:
-            out.append(loaded.problem(("recognitions", i), (
-                f"đơn vị đã được công nhận Mức độ {level} (Quyết định số {r.decision} ngày {r.date:%d/%m/%Y}), "
-                f"còn giá trị đến {until:%d/%m/%Y}; Tờ trình năm nay đề nghị Mức độ {asked} — kiểm tra lại có cần đề nghị không"),
-                warning=True))
-    first = [r for r in m.recognitions if r.level == "muc-1" and r.date <= when]
-    if asked == 2 and first:
-        last = max(first, key=lambda r: r.date)
-        allowed = _plus_years(last.date, LEVEL_2_AFTER_YEARS)
-        if when < allowed:
-            out.append(loaded.problem(("request", "date"), (
-                f"đề nghị Mức độ 2 khi chưa đủ 01 năm kể từ khi được công nhận Mức độ 1 (Quyết định số {last.decision} "
-                f"ngày {last.date:%d/%m/%Y}); được đề nghị từ ngày {allowed:%d/%m/%Y}"), warning=True))
-    return out
+        if recognised_year(r) > r.date.year:
+            return [loaded.problem(("recognitions", i, "year"), (
+                f"năm được công nhận {recognised_year(r)} sau năm ra quyết định ({r.date:%d/%m/%Y})"))]
+    req = plan(m, a.unit_level, load_catalogue(m.regulation))
+    if req is None or req.earlier is None:
+        return []
+    where = ("recognitions", m.recognitions.index(req.earlier))
+    r = req.earlier
+    if req.blocked:
+        return [loaded.problem(("request", "date"), req.refusal(), warning=True)]
+    if req.kind == "con-hieu-luc":
+        return [loaded.problem(where, (
+            f"đơn vị đang được công nhận Mức độ {int(req.earlier_level)} (Quyết định số {r.decision} ngày {r.date:%d/%m/%Y}), "
+            f"kết quả được bảo lưu đến ngày {req.earlier_until:%d/%m/%Y}; Tờ trình năm nay đề nghị Mức độ {int(req.level)} — "
+            "kiểm tra lại có cần đề nghị không"), warning=True)]
+    return []

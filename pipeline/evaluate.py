@@ -4,7 +4,9 @@ Pure: no file, no document library. Arithmetic is exact — a share reaches a th
 `count × 100 ≥ threshold × total` in integers/fractions, so 18 of 20 is 90% and reaches 90%,
 and 35 of 39 (89,74…%) does not. A criterion takes the lowest level of its applicable
 indicators ("Tiêu chí chỉ đạt khi tất cả các chỉ tiêu của tiêu chí đều đạt"), the unit the
-lowest of its criteria. Not-applicable indicators are kept out of every count.
+lowest of its criteria. Not-applicable indicators are kept out of every count. An applicable
+indicator without suitable evidence is not met (Điều 9 khoản 3: “Các tiêu chí, chỉ tiêu không có
+minh chứng phù hợp được đánh giá là không đạt”), whatever its figures.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Check:
     percent: str | None = None
     threshold: str | None = None
     fact: str | None = None  # the roster fact counted (percentage rules)
+    evidence: bool = False  # the check of Điều 9 khoản 3 (suitable evidence), not of the indicator's content
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,17 @@ class IndicatorResult:
     @property
     def texts_differ(self) -> bool:
         return self.text_level1 != self.text_level2
+
+    @property
+    def why_not(self) -> tuple[str, ...]:
+        """What keeps an indicator from Mức độ 1, as the checks say it (empty unless Không đạt)."""
+        if self.level != Level.NOT_MET:
+            return ()
+        return tuple(c.text for c in self.checks if c.level == 1 and not c.met and c.text)
+
+    @property
+    def no_evidence(self) -> bool:
+        return any(c.evidence and not c.met for c in self.checks)
 
     @property
     def figures(self) -> str:
@@ -166,11 +180,16 @@ def _percentage_checks(rule: PercentageRule, catalogue: Catalogue, counts: dict[
 
 
 def _title_checks(rule: CollectiveTitleRule, title: str) -> tuple[Check, ...]:
+    held = (f"Đơn vị đạt danh hiệu “{COLLECTIVE_TITLES[title]}”" if title != "khong"
+            else "Đơn vị chưa có danh hiệu thi đua tập thể")
+    if rule.level1.at_least == rule.level2.at_least:  # one requirement for both levels: said once
+        ok = rank("collective", title) >= rank("collective", rule.level1.at_least)
+        text = (f"{held}, {'đáp ứng' if ok else 'chưa đáp ứng'} yêu cầu “{COLLECTIVE_TITLES[rule.level1.at_least]}” "
+                "trở lên của Mức độ 1 và Mức độ 2")
+        return Check(1, ok, text), Check(2, ok, "")
     checks = []
     for level, t in ((1, rule.level1), (2, rule.level2)):
         ok = rank("collective", title) >= rank("collective", t.at_least)
-        held = (f"Đơn vị đạt danh hiệu “{COLLECTIVE_TITLES[title]}”" if title != "khong"
-                else "Đơn vị chưa có danh hiệu thi đua tập thể")
         text = (f"{held}, {'đáp ứng' if ok else 'chưa đáp ứng'} yêu cầu “{COLLECTIVE_TITLES[t.at_least]}” "
                 f"trở lên của Mức độ {level}")
         checks.append(Check(level, ok, text))
@@ -186,16 +205,30 @@ def _qualitative_checks(met: bool | None) -> tuple[Check, ...]:
 
 def _level(checks: tuple[Check, ...]) -> Level:
     # levels are cumulative: level 2 needs level 1 too
-    if not checks[0].met:
+    if not all(c.met for c in checks if c.level == 1):
         return Level.NOT_MET
-    return Level.LEVEL_2 if checks[1].met else Level.LEVEL_1
+    return Level.LEVEL_2 if all(c.met for c in checks if c.level == 2) else Level.LEVEL_1
+
+
+def suitable_evidence(model: DossierInput, catalogue: Catalogue, code: str) -> int:
+    """How many of an indicator's evidence items are “phù hợp” by the catalogue's rule."""
+    ind = model.indicators.get(code)
+    return sum(1 for ev in ind.evidence if catalogue.evidence.suitable(ev)) if ind is not None else 0
+
+
+def _evidence_check(catalogue: Catalogue) -> Check:
+    needs = " hoặc ".join({"number": "số", "date": "ngày ban hành", "issuer": "cơ quan ban hành"}[f]
+                          for f in catalogue.evidence.needs_one_of)
+    return Check(1, False, f"Không có minh chứng phù hợp (văn bản có tên và {needs}), nên chỉ tiêu được đánh giá "
+                           f"không đạt theo {catalogue.evidence.basis}", evidence=True)
 
 
 def _indicator(criterion: int, spec: Indicator, model: DossierInput, catalogue: Catalogue, counts, total) -> IndicatorResult:
     code = f"{criterion}.{spec.number}"
     base = dict(code=code, criterion=criterion, number=spec.number, kind=spec.rule.kind,
                 text_level1=spec.text.at(1), text_level2=spec.text.at(2))
-    if not spec.applies(model.unit.kind):
+    kind = model.unit.kind
+    if not spec.applies(kind):
         return IndicatorResult(applicable=False, level=None, checks=(), **base)
     rule = spec.rule
     if isinstance(rule, PercentageRule):
@@ -205,6 +238,12 @@ def _indicator(criterion: int, spec: Indicator, model: DossierInput, catalogue: 
     else:
         assert isinstance(rule, QualitativeRule)
         checks = _qualitative_checks(model.indicators[code].met)
+    if not spec.applies_at(2, kind):
+        label = catalogue.unit_kinds.get(kind, kind)
+        checks = tuple(c for c in checks if c.level == 1) + (
+            Check(2, True, f"nội dung Mức độ 2 của chỉ tiêu không đặt yêu cầu này đối với {label.lower()}"),)
+    if suitable_evidence(model, catalogue, code) == 0:
+        checks = (_evidence_check(catalogue), *checks)
     shown = tuple(c for c in checks if c.text)  # a qualitative indicator explains itself once
     return IndicatorResult(applicable=True, level=_level(checks), checks=shown, **base)
 

@@ -150,10 +150,10 @@ class StaffMember(_Strict):
     name: Line = Field(description="Họ và tên")
     position: OptLine = Field("", description="Chức danh, chức vụ")
     discipline: YesNo = Field(description="Tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác, chia sẻ")
-    training_completed: YesNo = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định")
+    training_completed: YesNo = Field(description="Hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định của nhà nước hoặc của đơn vị và đoàn thể được lãnh đạo đơn vị phê duyệt")
     digital_training: YesNo = Field(description="Được đào tạo, bồi dưỡng và tham gia thực hiện chuyển đổi số")
-    language_certificate: YesNo = Field(description="Có chứng nhận hoặc chứng chỉ ngoại ngữ")
-    language_meets_job: YesNo = Field(description="Trình độ ngoại ngữ đáp ứng yêu cầu công việc, vị trí việc làm")
+    language_certificate: YesNo = Field(description="Có chứng nhận hoặc chứng chỉ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng yêu cầu công việc hoặc vị trí việc làm (2.4, Mức độ 1)")
+    language_meets_job: YesNo = Field(description="Có trình độ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng yêu cầu công việc hoặc vị trí việc làm (2.4, Mức độ 2)")
     emulation_title: IndividualTitleIn = Field(description="Danh hiệu thi đua cá nhân cao nhất trong năm")
     learning_citizen: YesNo = Field(description="Đạt danh hiệu “Công dân học tập”")
 
@@ -216,6 +216,7 @@ class PastRecognition(_Strict):
     decision: Line = Field(description="Số quyết định công nhận, ví dụ “1234/QĐ-UBND”")
     date: Date = Field(description="Ngày quyết định công nhận")
     level: LevelIn = Field(description="Mức được công nhận: muc-1 hoặc muc-2")
+    year: Annotated[int, Strict()] | None = Field(None, description="Năm được công nhận (năm đánh giá); mặc định: năm trước năm ra quyết định")
 
 
 class Request(_Strict):

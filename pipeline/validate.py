@@ -200,6 +200,7 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
         if not qualitative and ind.met is not None:
             source = "danh sách thành viên" if spec.rule.kind == "percentage" else "danh hiệu tập thể (collective_title)"
             out.append(p(where + ("met",), f"chỉ tiêu {code} được tính từ {source}; xóa “met”"))
+        out += _check_evidence(loaded, cat, code, ind)
     for crit in cat.criteria:
         for spec in crit.indicators:
             code = f"{crit.number}.{spec.number}"
@@ -212,6 +213,26 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
     for key in numbers:
         if key not in m.criteria:
             out.append(p(("criteria",), f"thiếu kết luận của tiêu chí “{key}”"))
+    return out
+
+
+def _check_evidence(loaded: Loaded, cat: Catalogue, code: str, ind) -> list[Problem]:
+    """Điều 9 khoản 3: an indicator with no suitable evidence is Không đạt. Usually a forgotten list, so a warning
+    that says so (an error under --strict), and one for each item the rule does not count."""
+    rule, where = cat.evidence, ("indicators", code, "evidence")
+    needs = " hoặc ".join({"number": "số văn bản (number)", "date": "ngày ban hành (date)",
+                           "issuer": "cơ quan ban hành (issuer)"}[f] for f in rule.needs_one_of)
+    out = []
+    for j, ev in enumerate(ind.evidence):
+        if not rule.suitable(ev):
+            out.append(warn(loaded, where + (j,), (
+                f"minh chứng “{ev.title}” không có {needs}: không được tính là minh chứng phù hợp ({rule.basis})")))
+    if not any(rule.suitable(ev) for ev in ind.evidence):
+        what = "không có minh chứng nào" if not ind.evidence else "không có minh chứng nào phù hợp"
+        out.append(warn(loaded, where if ind.evidence else ("indicators", code), (
+            f"chỉ tiêu {code} {what}, nên sẽ bị đánh giá KHÔNG ĐẠT ({rule.basis}: “Các tiêu chí, chỉ tiêu không có "
+            f"minh chứng phù hợp được đánh giá là không đạt”); thêm vào “evidence” ít nhất một văn bản có tên (title) "
+            f"và {needs}")))
     return out
 
 

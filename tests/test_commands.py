@@ -155,7 +155,7 @@ def test_officers_words_give_the_same_assessment(write_input):
     words = edit(words, "      role: secretary", "      role: Thư ký")
     words = edit(words, "collective_title: tap-the-lao-dong-tien-tien", "collective_title: Tập thể lao động tiên tiến")
     words = edit(words, "    met: có\n", "    met: x\n")
-    words = edit(words, "declared_level: muc-1", "declared_level: Đạt Mức độ 1")
+    words = edit(words, "declared_level: muc-2", "declared_level: Đạt Mức độ 2")
     assert "true" not in words.split("staff:")[1].split("collective_title")[0]
     _, a = assess_file(write_input(words))
     _, b = assess_file(EXAMPLE)
@@ -210,8 +210,7 @@ def test_evaluate_detail_and_json():
 
 def test_history_side_by_side_with_trend(inputs):
     text = EXAMPLE_TEXT.replace("year: 2024", "year: 2025")
-    text = text.replace("collective_title: tap-the-lao-dong-tien-tien", "collective_title: tap-the-lao-dong-xuat-sac")
-    text = text.replace("    declared_level: muc-1\n", "")
+    text = text.replace("    digital_training: false\n", "    digital_training: true\n", 1)  # 2.3: 28/30 → 29/30
     (inputs / "quang-phu" / "2025.yaml").write_text(text, encoding="utf-8")  # invalid dates for 2025: said, not hidden
     res = run_cli("history", "quang-phu", "--inputs", str(inputs))
     assert res.returncode == 0 and "2024" in res.stdout and "2025: chưa đánh giá được" in res.stdout
@@ -223,25 +222,25 @@ def test_history_side_by_side_with_trend(inputs):
     (inputs / "quang-phu" / "2025.yaml").write_text(fixed, encoding="utf-8")
     res = run_cli("history", "quang-phu", "--inputs", str(inputs))
     assert res.returncode == 0, res.stderr
-    row = next(line for line in res.stdout.splitlines() if line.startswith("3.3"))
-    assert row.split()[1:] == ["M1", "M2", "↑"]
+    row = next(line for line in res.stdout.splitlines() if line.startswith("2.3"))
+    assert row.split()[1:] == ["28/30", "(93,3%)", "M1", "29/30", "(96,7%)", "M2", "↑"]
     row = next(line for line in res.stdout.splitlines() if line.startswith("2.4"))
     assert row.count("18/30 (60%); 9/30 (30%) M1") == 2 and row.endswith("=")
     data = json.loads(run_cli("history", "quang-phu", "--inputs", str(inputs), "--json").stdout)
-    assert data["years"]["2025"]["indicators"]["3.3"]["level"] == "Đạt Mức độ 2"
+    assert data["years"]["2025"]["indicators"]["2.3"]["level"] == "Đạt Mức độ 2"
 
 
 def test_past_recognitions_are_checked(write_input):
     base = EXAMPLE_TEXT.replace("archive: VT, VHXH", "archive: VT, VHXH\nrecognitions:\n  - decision: 1234/QĐ-UBND\n    date: 15/03/2023\n    level: muc-1")
     loaded, _ = assess_file(write_input(base))
     [w] = loaded.warnings
-    assert w.field == "recognitions[1]" and "còn giá trị đến 15/03/2026" in w.message
+    # recognised for 2022 (the year before its decision): kept to 31/12/2025
+    assert w.field == "recognitions[1]" and "bảo lưu đến ngày 31/12/2025" in w.message
     two = base.replace("collective_title: tap-the-lao-dong-tien-tien", "collective_title: tap-the-lao-dong-xuat-sac")
-    two = two.replace("    declared_level: muc-1\n", "")
     two = two.replace("    digital_training: false\n", "    digital_training: true\n")
     two = two.replace("    language_meets_job: false\n", "    language_meets_job: true\n")
     two = two.replace("emulation_title: hoan-thanh-nhiem-vu", "emulation_title: lao-dong-tien-tien")
     two = two.replace("date: 15/03/2023", "date: 15/03/2024")
     loaded, a = assess_file(write_input(two))
     assert int(a.unit_level) == 2
-    assert any(w.field == "request.date" and "chưa đủ 01 năm" in w.message and "15/03/2025" in w.message for w in loaded.warnings)
+    assert any(w.field == "request.date" and "chưa đủ 12 tháng" in w.message and "15/03/2025" in w.message for w in loaded.warnings)

@@ -174,9 +174,9 @@ def test_every_problem_at_once(write_input):
 # ---------------------------------------------------------------- one set of checks, exit codes
 
 def test_validate_runs_what_dossier_runs(write_input, tmp_path):
-    text = edit(EXAMPLE_TEXT, "    assessors: [anh, ha]\n    declared_level: muc-1", "    assessors: [anh, ha]\n    declared_level: muc-2")
+    text = edit(EXAMPLE_TEXT, "    assessors: [anh, ha]\n    declared_level: muc-2", "    assessors: [anh, ha]\n    declared_level: muc-1")
     res = run_cli("validate", str(write_input(text)))
-    assert res.returncode == 1 and "declared_level" in res.stderr and "Đạt Mức độ 1" in res.stderr
+    assert res.returncode == 1 and "declared_level" in res.stderr and "Đạt Mức độ 2" in res.stderr
     bad = write_input(EXAMPLE_TEXT, unit="Quang Phu")
     res = run_cli("validate", str(bad))
     assert res.returncode == 1 and "thư mục “Quang Phu”" in res.stderr

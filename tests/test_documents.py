@@ -78,7 +78,7 @@ def test_to_trinh_parts_come_from_the_input_and_the_evaluation(built):
 def test_no_level_no_to_trinh_and_the_run_says_why(tmp_path):
     (tmp_path / "inputs" / "xa-a").mkdir(parents=True)
     text = edit(EXAMPLE_TEXT, "collective_title: tap-the-lao-dong-tien-tien", "collective_title: khong")
-    text = edit(text, "    assessors: [anh, ha]\n    declared_level: muc-1", "    assessors: [anh, ha]")
+    text = edit(text, "    assessors: [anh, ha]\n    declared_level: muc-2", "    assessors: [anh, ha]")
     (tmp_path / "inputs" / "xa-a" / "2024.yaml").write_text(text, encoding="utf-8")
     lines: list[str] = []
     assert build_all(tmp_path / "inputs", tmp_path / "out", pdf=False, progress=False, out=lines.append) == 0
@@ -277,3 +277,41 @@ def zipfile_names(data: bytes) -> list[str]:
     import zipfile
 
     return zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+# ---------------------------------------------------------------- no suitable evidence: every document says why
+
+def _without_evidence(text: str, code: str) -> str:
+    start = text.index(f'  "{code}":')
+    ev, end = text.index("    evidence:", start), text.index("    strengths:", start)
+    return text[:ev] + "    evidence: []\n" + text[end:]
+
+
+def test_an_indicator_without_evidence_says_why_in_every_document(tmp_path):
+    (tmp_path / "inputs" / "xa-a").mkdir(parents=True)
+    path = tmp_path / "inputs" / "xa-a" / "2024.yaml"
+    path.write_text(EXAMPLE_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert build_all(tmp_path / "inputs", out, pdf=False, progress=False, out=lambda _line: None) == 0
+    path.write_text(_without_evidence(EXAMPLE_TEXT, "1.3"), encoding="utf-8")
+    lines: list[str] = []
+    assert build_all(tmp_path / "inputs", out, pdf=False, progress=False, out=lines.append) == 0
+    report = "\n".join(lines)
+    assert "↻ 1.3: Đạt Mức độ 2 → Không đạt, vì không có minh chứng phù hợp" in report
+    assert "không lập Tờ trình" in report and "chỉ tiêu 1.3: không có minh chứng phù hợp" in report
+    folder = out / "xa-a" / "2024"
+    assert not (folder / spec("to-trinh").template).exists()
+    mau2 = texts(Document(str(folder / spec("mau-2").template)))
+    assert any(t.startswith("Chỉ tiêu 3 của Tiêu chí 1 không đạt: Không có minh chứng phù hợp") and "Điều 9 khoản 3" in t
+               for t in mau2)
+    for key in ("mau-1", "mau-3"):
+        body = "\n".join(texts(Document(str(folder / spec(key).template))))
+        assert "- Không có minh chứng phù hợp (văn bản có tên và số hoặc ngày ban hành), nên chỉ tiêu được đánh giá " \
+               "không đạt theo Điều 9 khoản 3 Thông tư số 24/2023/TT-BGDĐT;" in body, key
+    mau1 = "\n".join(texts(Document(str(folder / spec("mau-1").template))))
+    sheet = mau1[mau1.index("Chỉ tiêu 3: Bố trí đủ kinh phí"):]
+    assert "4. Tự đánh giá: Không đạt" in sheet[:sheet.index("Mẫu 1")]
+
+
+def test_the_example_has_no_not_met_lines_in_mau_2(built):
+    assert not any("không đạt:" in t for t in opened(built, "mau-2"))

@@ -89,7 +89,8 @@ def test_titles_count_or_higher():
     assert with_roster(people).indicator("2.5").level == Level.LEVEL_2
 
 
-@pytest.mark.parametrize("title, level", [("khong", Level.NOT_MET), ("tap-the-lao-dong-tien-tien", Level.LEVEL_1),
+# Điều 6 and Điều 7 khoản 3 điểm c: “Tập thể lao động tiên tiến” trở lên at both levels
+@pytest.mark.parametrize("title, level", [("khong", Level.NOT_MET), ("tap-the-lao-dong-tien-tien", Level.LEVEL_2),
                                           ("tap-the-lao-dong-xuat-sac", Level.LEVEL_2), ("co-thi-dua", Level.LEVEL_2)])
 def test_collective_title_or_higher(title, level):
     assert with_counts(20, collective_title=title).indicator("3.3").level == level
@@ -100,7 +101,7 @@ def test_not_applicable_indicators_are_out_of_every_count():
     assert [i.code for i in a.not_applicable] == ["3.4", "3.5"]
     assert a.indicator("3.4").label == "Không áp dụng"
     assert a.indicator_tally.total == 13 and sum(a.indicator_tally.counts) == 13
-    assert a.criteria[2].level == Level.LEVEL_1  # 3.4/3.5 do not pull criterion 3 down
+    assert a.criteria[2].level == Level.LEVEL_2  # 3.4/3.5 do not pull criterion 3 down
 
 
 def test_one_indicator_holds_its_criterion_and_the_unit_down():
@@ -110,7 +111,7 @@ def test_one_indicator_holds_its_criterion_and_the_unit_down():
     assert a.indicator("1.3").level == Level.NOT_MET
     assert a.criteria[0].level == Level.NOT_MET and a.unit_level == Level.NOT_MET
     assert a.criteria[0].count(Level.LEVEL_2) == 4 and a.criteria[0].count(Level.NOT_MET) == 1
-    assert a.criterion_tally.counts == (1, 2, 0)
+    assert a.criterion_tally.counts == (1, 1, 1)
 
 
 def test_all_level_two():
@@ -128,16 +129,18 @@ def test_example_matches_readme():
     unit = re.search(r"đơn vị: \*\*(.+?)\*\*", block).group(1)
     assert unit == a.unit_level.label
     assert a.unit_level == Level.LEVEL_1
-    assert [c.level for c in a.criteria] == [Level.LEVEL_2, Level.LEVEL_1, Level.LEVEL_1]
+    assert [c.level for c in a.criteria] == [Level.LEVEL_2, Level.LEVEL_1, Level.LEVEL_2]
+    assert a.indicator("3.3").level == Level.LEVEL_2  # a UBND xã with Tập thể lao động tiên tiến (Điều 7.3.c)
 
 
 def test_declared_level_contradicted_by_data(write_input):
-    text = edit(EXAMPLE_TEXT, "    assessors: [anh, ha]\n    declared_level: muc-1", "    assessors: [anh, ha]\n    declared_level: muc-2")
+    text = edit(EXAMPLE_TEXT, "    assessors: [anh, ha]\n    declared_level: muc-2", "    assessors: [anh, ha]\n    declared_level: muc-1")
     with pytest.raises(InputError) as exc:
         assess_file(write_input(text))
     [p] = exc.value.problems
-    assert p.field == 'indicators."3.3".declared_level' and p.line == line_of(text, "declared_level: muc-2", 3)
-    assert "“Đạt Mức độ 2”" in p.message and "“Đạt Mức độ 1”" in p.message
+    assert p.field == 'indicators."3.3".declared_level'
+    assert p.line == line_of(text, "    assessors: [anh, ha]\n    declared_level: muc-1") + 1
+    assert "khai “Đạt Mức độ 1” nhưng số liệu cho “Đạt Mức độ 2”" in p.message
     assert "Tập thể lao động tiên tiến" in p.message
 
 
@@ -206,3 +209,148 @@ def test_every_catalogue_reads_the_same_with_libyaml_and_pure_python():
     for regulation in available():
         path = CATALOGUE_DIR / f"{regulation}.yaml"
         assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), regulation
+
+
+# ---------------------------------------------------------------- Điều 9 khoản 3: no suitable evidence, not met
+
+def with_evidence(code, items, data=None):
+    data = dict(data or BASE)
+    data["indicators"] = dict(data["indicators"], **{code: dict(data["indicators"][code], evidence=items)})
+    return evaluate(DossierInput.model_validate(data), CAT)
+
+
+@pytest.mark.parametrize("code", ["1.3", "2.1", "3.1", "3.3"])
+def test_an_indicator_without_evidence_is_not_met_whatever_its_figures(code):
+    before = evaluate(DossierInput.model_validate(BASE), CAT).indicator(code)
+    assert before.level != Level.NOT_MET
+    a = with_evidence(code, [])
+    r = a.indicator(code)
+    assert r.level == Level.NOT_MET and r.no_evidence
+    assert r.why_not[0].startswith("Không có minh chứng phù hợp") and "Điều 9 khoản 3" in r.why_not[0]
+    assert a.unit_level == Level.NOT_MET
+    assert a.criteria[int(code[0]) - 1].level == Level.NOT_MET
+
+
+@pytest.mark.parametrize("item, suitable", [
+    ({"title": "Kế hoạch học tập"}, False),
+    ({"title": "Kế hoạch học tập", "issuer": "UBND xã"}, False),
+    ({"title": "Kế hoạch học tập", "number": "05/KH-UBND"}, True),
+    ({"title": "Kế hoạch học tập", "date": "05/02/2024"}, True),
+])
+def test_what_makes_an_item_suitable(item, suitable):
+    r = with_evidence("1.1", [item]).indicator("1.1")
+    assert (r.level == Level.LEVEL_2) is suitable
+    assert r.no_evidence is not suitable
+
+
+def test_one_suitable_item_among_unsuitable_ones_is_enough():
+    r = with_evidence("1.1", [{"title": "Ảnh hoạt động"}, {"title": "Kế hoạch", "number": "05/KH-UBND"}]).indicator("1.1")
+    assert r.level == Level.LEVEL_2 and not r.why_not
+
+
+def test_validate_names_the_indicator_without_evidence_and_strict_refuses(write_input):
+    text = EXAMPLE_TEXT
+    start = text.index('  "1.3":')
+    ev, end = text.index("    evidence:", start), text.index("    strengths:", start)
+    text = text[:ev] + "    evidence: []\n" + text[end:]
+    path = write_input(text)
+    loaded, a = assess_file(path)
+    assert a.indicator("1.3").level == Level.NOT_MET
+    [w] = [p for p in loaded.warnings if "minh chứng" in p.message]
+    assert w.warning and w.field == 'indicators."1.3"' and w.line == line_of(text, '  "1.3":')
+    assert "KHÔNG ĐẠT" in w.message and "Điều 9 khoản 3" in w.message and "title" in w.message
+    with pytest.raises(InputError) as exc:
+        assess_file(path, strict=True)
+    assert any("minh chứng" in p.message for p in exc.value.problems)
+
+
+def test_an_item_that_does_not_count_is_named(write_input):
+    text = edit(EXAMPLE_TEXT, "        number: 201/BC-UBND\n        date: 12/12/2024\n", "")
+    loaded, a = assess_file(write_input(text))
+    assert a.indicator("2.4").level == Level.NOT_MET
+    named = [p for p in loaded.warnings if "không được tính là minh chứng phù hợp" in p.message]
+    assert len(named) == 1 and named[0].field == 'indicators."2.4".evidence[1]'
+
+
+def test_level_two_text_that_does_not_concern_the_unit_carries_level_one_up():
+    """A Mức độ 2 text that concerns other kinds (as 3.3's concerns state bodies) does not hold the unit back."""
+    crit = CAT.criteria[2]
+    spec = crit.indicators[2].model_copy(update={"applies_to_level2": ["co-quan"]})
+    cat = CAT.model_copy(update={"criteria": [*CAT.criteria[:2], crit.model_copy(update={
+        "indicators": [*crit.indicators[:2], spec, *crit.indicators[3:]]})]})
+    data = dict(BASE, collective_title="tap-the-lao-dong-tien-tien")
+    r = evaluate(DossierInput.model_validate(data), cat).indicator("3.3")
+    assert r.level == Level.LEVEL_2 and "không đặt yêu cầu này" in r.checks[-1].text
+    r = evaluate(DossierInput.model_validate(dict(data, collective_title="khong")), cat).indicator("3.3")
+    assert r.level == Level.NOT_MET
+
+
+# ---------------------------------------------------------------- Điều 5: which request the Tờ trình makes
+
+from pipeline import recognition as rec  # noqa: E402
+
+
+def plan_for(recognitions, reached=Level.LEVEL_1, request_date="09/01/2025"):
+    data = dict(BASE, recognitions=recognitions, request=dict(BASE["request"], date=request_date))
+    return rec.plan(DossierInput.model_validate(data), reached, CAT)
+
+
+def test_first_request_cites_nothing():
+    p = plan_for([])
+    assert p.kind == "lan-dau" and p.request_words == "công nhận" and p.earlier is None and not p.blocked
+
+
+def test_recognition_is_kept_36_months_after_the_year_recognised():
+    r2021 = {"decision": "50/QĐ-UBND", "date": "10/02/2022", "level": "muc-1"}  # recognises 2021: kept to 31/12/2024
+    p = plan_for([r2021])
+    assert p.kind == "cong-nhan-lai" and p.earlier_until.isoformat() == "2024-12-31"
+    assert "công nhận lại" == p.request_words and "50/QĐ-UBND" in p.earlier_line("cấp huyện")
+    p = plan_for([r2021], request_date="31/12/2024")
+    assert p.kind == "con-hieu-luc"
+    p = plan_for([dict(r2021, year=2022)])  # recognised year given: kept to 31/12/2025
+    assert p.kind == "con-hieu-luc" and p.earlier_until.isoformat() == "2025-12-31"
+
+
+def test_level_two_only_twelve_months_after_the_level_one_decision():
+    r = {"decision": "12/QĐ-UBND", "date": "20/01/2024", "level": "muc-1"}
+    p = plan_for([r], Level.LEVEL_2)
+    assert p.kind == "nang-muc-do" and p.blocked and p.allowed_from.isoformat() == "2025-01-20"
+    assert "20/01/2025" in p.refusal() and "12/QĐ-UBND" in p.refusal()
+    p = plan_for([r], Level.LEVEL_2, request_date="20/01/2025")
+    assert p.kind == "nang-muc-do" and not p.blocked and p.request_words == "công nhận nâng mức độ"
+
+
+def test_twelve_months_from_the_29th_of_february():
+    assert rec.add_months(__import__("datetime").date(2024, 2, 29), 12).isoformat() == "2025-02-28"
+    assert rec.add_months(__import__("datetime").date(2024, 1, 31), 1).isoformat() == "2024-02-29"
+
+
+def test_a_request_while_the_same_level_is_kept_is_a_warning(write_input):
+    text = EXAMPLE_TEXT + "\nrecognitions:\n  - decision: 30/QĐ-UBND\n    date: 05/02/2024\n    level: muc-1\n"
+    loaded, _ = assess_file(write_input(text))
+    [w] = [p for p in loaded.warnings if "bảo lưu" in p.message]
+    assert "31/12/2026" in w.message and w.field == "recognitions[1]"
+
+
+def test_an_early_level_two_request_makes_no_request_but_the_report(write_input, tmp_path):
+    from pipeline.documents import to_trinh
+    from pipeline.documents.common import Dossier
+
+    text = EXAMPLE_TEXT + "\nrecognitions:\n  - decision: 30/QĐ-UBND\n    date: 05/02/2024\n    level: muc-1\n"
+    data, *_ = parse(text, "x")
+    data = dict(data, staff=None, collective_title="tap-the-lao-dong-tien-tien",
+                staff_counts={"total": 20, **{f: 20 for f in ["discipline", "training_completed", "digital_training",
+                              "language_certificate", "language_meets_job", "advanced_worker", "learning_citizen"]}})
+    data["indicators"] = {k: {kk: vv for kk, vv in v.items() if kk != "declared_level"} for k, v in data["indicators"].items()}
+    model = DossierInput.model_validate(data)
+    a = evaluate(model, CAT)
+    assert a.unit_level == Level.LEVEL_2
+    d = Dossier(model, a, CAT)
+    why = to_trinh.skip(d)
+    assert why and "05/02/2025" in why and "nâng mức độ" in why
+    data["request"] = dict(data["request"], date="06/02/2025")
+    d = Dossier(DossierInput.model_validate(data), a, CAT)
+    assert to_trinh.skip(d) is None
+    ctx = to_trinh.context(d, {"criteria_lines": [], "tally_lines": []})["request"]
+    assert ctx["subject"].startswith("Về việc đề nghị công nhận nâng mức độ “Đơn vị học tập” cấp huyện Mức độ 2")
+    assert "30/QĐ-UBND ngày 05/02/2024" in ctx["earlier"] and "từ Mức độ 1 lên Mức độ 2" in ctx["ask"]

@@ -67,14 +67,18 @@ def test_mau1_one_sheet_per_applicable_indicator_with_verbatim_texts(built):
             assert result.text_level1 not in body  # 3.4/3.5 get no sheet
     sheet_24 = body[body.index("Chỉ tiêu 4: Mức độ 1: Tối thiểu 50%") - 400:]
     sheet_24 = sheet_24[:sheet_24.index("Mẫu 1", 400)]
-    assert "Chỉ tiêu 4: Mức độ 1: Tối thiểu 50% thành viên trong đơn vị có chứng nhận hoặc chứng chỉ ngoại ngữ." in sheet_24
+    assert ("Chỉ tiêu 4: Mức độ 1: Tối thiểu 50% Thành viên trong đơn vị có chứng nhận hoặc chứng chỉ ngoại ngữ hoặc tiếng "
+            "dân tộc thiểu số đáp ứng yêu cầu công việc hoặc vị trí việc làm (không bao gồm thành viên trong đơn vị là tổ "
+            "chức kinh tế).") in sheet_24
+    assert ("Mức độ 2: Tối thiểu 70% Thành viên trong đơn vị có trình độ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng "
+            "yêu cầu công việc hoặc vị trí việc làm") in sheet_24
     assert "4. Tự đánh giá: Đạt Mức độ 1" in sheet_24 and "18/30" in sheet_24 and "9/30" in sheet_24
     assert "Họ và tên người đánh giá 1: Trương Thị Mai" in sheet_24 and "Họ và tên người đánh giá 2: Lê Thị Ngọc Ánh" in sheet_24
     assert "[2.4-01] Bảng tổng hợp trình độ ngoại ngữ của cán bộ, công chức năm 2024, số 201/BC-UBND ngày 12/12/2024 của UBND xã Quảng Phú." in sheet_24
     levels = [t.removeprefix("4. Tự đánh giá: ") for t in texts if t.startswith("4. Tự đánh giá: ")]
     assert levels == [i.label for i in ASSESSMENT.indicators if i.applicable]
     assert texts.count("NGƯỜI ĐÁNH GIÁ 1") == 13 and texts.count("Nguyễn Quốc Việt") >= 13
-    assert 'Tiêu chí 1: Về điều kiện xây dựng "Đơn vị học tập"' in body
+    assert "Tiêu chí 1: Về điều kiện xây dựng “Đơn vị học tập”" in body
     assert "Quảng Phú, ngày 06 tháng 01 năm 2025" in body  # report.sheets_date
 
 
@@ -148,8 +152,8 @@ def test_mau3_cover_team_abbreviations_and_content(built):
         assert f"5. Kết luận về Tiêu chí {n}:" in texts
     assert "Số lượng chỉ tiêu (trên 05 chỉ tiêu áp dụng) — Không đạt: 0; Đạt Mức độ 1: 0; Đạt Mức độ 2: 05." in texts
     assert "Tiêu chí 2: Đạt Mức độ 1" in texts
-    assert "Đạt Mức độ 1: 04 chỉ tiêu (30,8%)" in body and "Đạt Mức độ 2: 09 chỉ tiêu (69,2%)" in body
-    assert "Đạt Mức độ 1: 02 tiêu chí (66,7%)" in body
+    assert "Đạt Mức độ 1: 03 chỉ tiêu (23,1%)" in body and "Đạt Mức độ 2: 10 chỉ tiêu (76,9%)" in body
+    assert "Đạt Mức độ 1: 01 tiêu chí (33,3%)" in body and "Đạt Mức độ 2: 02 tiêu chí (66,7%)" in body
     assert "UBND xã Quảng Phú tự đánh giá đạt “Đơn vị học tập” cấp huyện Mức độ 1" in body
     assert "— Không áp dụng đối với Ủy ban nhân dân cấp xã." in body
     assert "Số: 08/BC-UBND" in body and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Độc lập - Tự do - Hạnh phúc" in body

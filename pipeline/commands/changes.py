@@ -21,6 +21,7 @@ def record(a: Assessment) -> dict:
             "figures": [f"{c.numerator}/{c.denominator}" for c in counted],
             "percent": [c.percent for c in counted],
             "checks": [c.text for c in r.checks if c.text],
+            "why_not": list(r.why_not),
         }
     return {
         "year": a.year,
@@ -49,6 +50,8 @@ def diff(old: dict | None, new: dict) -> list[str]:
         if figures_changed:
             parts.append(f"{'; '.join(was.get('figures') or ['—'])} → {'; '.join(now['figures'] or ['—'])}")
         parts.append(f"{was.get('level')} → {now['level']}" if level_changed else f"vẫn {now['level']}")
+        if level_changed and now.get("why_not"):
+            parts.append(f"vì {'; '.join(now['why_not'])[0].lower()}{'; '.join(now['why_not'])[1:]}")
         lines.append(f"{code}: " + ", ".join(parts))
     for number, level in new["criteria"].items():
         was = (old.get("criteria") or {}).get(number)

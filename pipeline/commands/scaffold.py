@@ -207,8 +207,10 @@ def _signer(w: Writer, s: dict, indent: int, key: str) -> None:
 
 
 def _recognitions(w: Writer, past: list[dict]) -> None:
-    w.comment("Các lần được công nhận trước (không bắt buộc): số quyết định, ngày, mức. Công nhận có giá trị 3 năm;\n"
-              "được đề nghị Mức độ 2 sau ít nhất 1 năm kể từ khi được công nhận Mức độ 1.")
+    w.comment("Các lần được công nhận trước (không bắt buộc): số quyết định, ngày, mức (muc-1 | muc-2), năm được công\n"
+              "nhận (year; mặc định năm trước năm ra quyết định). Kết quả được bảo lưu 36 tháng tiếp theo năm được công\n"
+              "nhận; hết hạn thì đề nghị “công nhận lại”. Đã đạt Mức độ 1 thì được đề nghị “công nhận nâng mức độ” lên\n"
+              "Mức độ 2 sau ít nhất 12 tháng kể từ ngày ra quyết định (Điều 5 Thông tư 24).")
     if not past:
         w.lines.append("recognitions: []")
     else:
@@ -217,6 +219,8 @@ def _recognitions(w: Writer, past: list[dict]) -> None:
             w.field("decision", r["decision"], 2, dash=True)
             w.field("date", r["date"], 4)
             w.field("level", r["level"], 4)
+            if r.get("year") is not None:
+                w.field("year", r["year"], 4)
     w.blank()
 
 
@@ -228,10 +232,13 @@ def _staff(w: Writer, d: dict) -> None:
     w.comment("Danh sách thành viên trong đơn vị (cán bộ, công chức, người hoạt động không chuyên trách): mẫu số của mọi\n"
               "chỉ tiêu “Tối thiểu …% thành viên”. Có thể nhập từ Excel: dvht staff import <tệp.xlsx> <tệp này>.\n"
               "  discipline            tuân thủ kỷ luật lao động, nội quy; đoàn kết, hợp tác (2.1)\n"
-              "  training_completed    hoàn thành các chương trình học tập, bồi dưỡng (2.2)\n"
+              "  training_completed    hoàn thành đầy đủ các chương trình học tập, bồi dưỡng theo quy định của nhà nước\n"
+              "                        hoặc của đơn vị và đoàn thể được lãnh đạo đơn vị phê duyệt (2.2)\n"
               "  digital_training      được đào tạo, tham gia chuyển đổi số (2.3)\n"
-              "  language_certificate  có chứng nhận, chứng chỉ ngoại ngữ (2.4, mức 1)\n"
-              "  language_meets_job    trình độ ngoại ngữ đáp ứng vị trí việc làm (2.4, mức 2)\n"
+              "  language_certificate  có chứng nhận, chứng chỉ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng yêu cầu\n"
+              "                        công việc, vị trí việc làm (2.4, Mức độ 1)\n"
+              "  language_meets_job    có trình độ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng yêu cầu công việc,\n"
+              "                        vị trí việc làm (2.4, Mức độ 2)\n"
               "  emulation_title       danh hiệu thi đua cá nhân (2.5): khong | hoan-thanh-nhiem-vu | lao-dong-tien-tien |\n"
               "                        chien-si-thi-dua-co-so | … (hoặc tên: “Lao động tiên tiến”…)\n"
               "  learning_citizen      đạt “Công dân học tập” (3.1)")
@@ -253,6 +260,8 @@ def _staff(w: Writer, d: dict) -> None:
 def _indicators(w: Writer, d: dict, catalogue: Catalogue) -> None:
     w.comment("Các chỉ tiêu (Mẫu 1). Mỗi chỉ tiêu: assessors hai người đánh giá (mã trong team.members); met (chỉ tiêu\n"
               "định tính): có/không; description, evidence (title, number, date, issuer), strengths, weaknesses.\n"
+              "Mỗi chỉ tiêu cần ít nhất một minh chứng có tên (title) và số (number) hoặc ngày (date): chỉ tiêu không có\n"
+              "minh chứng phù hợp được đánh giá KHÔNG ĐẠT (Điều 9 khoản 3 Thông tư 24).\n"
               "Mức đạt do máy tính từ số liệu; declared_level (không bắt buộc) được đối chiếu.")
     w.key("indicators")
     kind = d["unit"].get("kind", "ubnd-xa")

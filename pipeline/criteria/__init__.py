@@ -88,16 +88,42 @@ class Indicator(_M):
     text: LevelTexts
     rule: Rule
     applies_to: list[str] | None = None  # None: every unit kind
-    source: dict[str, str] = Field(default_factory=dict)
+    applies_to_level2: list[str] | None = None  # the kinds Mức độ 2's text concerns; None: as `applies_to`
+    source: dict[str, str] = Field(default_factory=dict)  # the circular's point of each level's text, "6.3.c"
 
     def applies(self, unit_kind: str) -> bool:
         return self.applies_to is None or unit_kind in self.applies_to
+
+    def applies_at(self, level: int, unit_kind: str) -> bool:
+        """Whether this level's text concerns the unit (Mức độ 2 of 3.3 concerns state bodies only)."""
+        if not self.applies(unit_kind):
+            return False
+        return level == 1 or self.applies_to_level2 is None or unit_kind in self.applies_to_level2
 
 
 class Criterion(_M):
     number: int
     title: LevelTexts
     indicators: list[Indicator]
+    source: dict[str, str] = Field(default_factory=dict)
+
+
+class EvidenceRule(_M):
+    """What makes an evidence item “phù hợp” as far as data can tell: a title (always) and one of these."""
+
+    needs_one_of: list[Literal["number", "date", "issuer"]]
+    basis: str
+
+    def suitable(self, item) -> bool:
+        return bool(item.title) and any(getattr(item, f) for f in self.needs_one_of)
+
+
+class RecognitionRule(_M):
+    """How long a recognition is kept, and when Mức độ 2 may be asked after Mức độ 1 (Điều 5)."""
+
+    kept_years_after: int = Field(ge=1)
+    raise_after_months: int = Field(ge=0)
+    basis: str
 
 
 class LegalBasis(_M):
@@ -130,6 +156,8 @@ class Catalogue(_M):
     unit_kinds: dict[str, str]
     facts: dict[str, Fact]
     criteria: list[Criterion]
+    evidence: EvidenceRule
+    recognition: RecognitionRule
     dossier: DossierTexts
 
     @model_validator(mode="after")
@@ -144,7 +172,7 @@ class Catalogue(_M):
                     for t in (i.rule.level1, i.rule.level2):
                         if t.at_least not in TITLE_SCALES["collective"]:
                             raise ValueError(f"{c.number}.{i.number}: unknown collective title {t.at_least!r}")
-                for kind in i.applies_to or []:
+                for kind in [*(i.applies_to or []), *(i.applies_to_level2 or [])]:
                     if kind not in self.unit_kinds:
                         raise ValueError(f"{c.number}.{i.number}: unknown unit kind {kind!r}")
         return self

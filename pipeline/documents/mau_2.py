@@ -9,12 +9,15 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, dated
 
-FIELDS = {"summary_place_date"}
+FIELDS = {"summary_place_date", "not_met"}
 
 
 def context(d: Dossier, base: dict) -> dict:
     day = d.model.report.summary_date or d.model.report.date
-    return {"summary_place_date": dated(d.model.unit.place, day)}
+    # the table says only “X”: an indicator rated Không đạt says why below it (Điều 9 khoản 3 among the reasons)
+    not_met = [f"Chỉ tiêu {r.number} của Tiêu chí {r.criterion} không đạt: {'; '.join(r.why_not)}."
+               for r in d.assessment.indicators if r.why_not]
+    return {"summary_place_date": dated(d.model.unit.place, day), "not_met": not_met}
 
 
 def template():
@@ -67,6 +70,9 @@ def template():
     k.widths(table, *col)
     k.para(doc, "Ghi chú: đánh dấu X vào ô tương ứng; “Không áp dụng”: chỉ tiêu không áp dụng đối với loại đơn vị này, không tính khi xếp loại.",
            italic=True, size=12, before=6)
+    k.tag(doc, "{%p for line in not_met %}")
+    k.para(doc, "{{ line }}", size=12)
+    k.tag(doc, "{%p endfor %}")
     k.para(doc, "", after=0)
     k.signature(doc, [("", "", ""), ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 110], date_var="{{ summary_place_date }}")
     return doc

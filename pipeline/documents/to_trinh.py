@@ -1,8 +1,10 @@
 """Tờ trình đề nghị công nhận: the request the head of the unit sends with Mẫu 3 and Mẫu 2.
 
 Grounds (Thông tư 24, the plans the input names, the self-assessment), the results with the level
-reached and their figures from the evaluation, the request naming that level, the attached
-documents, Nơi nhận and the head's signature. A unit that reaches no level sends no request.
+reached and their figures from the evaluation, the request naming that level and its kind (công nhận,
+công nhận lại, công nhận nâng mức độ — citing the earlier decision), the attached documents, Nơi nhận and
+the head's signature. A unit that reaches no level sends no request, nor one that asks Mức độ 2 less than
+12 months after its Mức độ 1 decision (`pipeline.recognition`).
 """
 
 from __future__ import annotations
@@ -10,18 +12,25 @@ from __future__ import annotations
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, dated, indicator_name, number_line, recipients, signature
 from pipeline.formatting import padded, short_date
+from pipeline.recognition import RequestPlan, plan
 from pipeline.vocab import Level
 
 FIELDS = {"request"}
 
 
+def request_plan(d: Dossier) -> RequestPlan | None:
+    return plan(d.model, d.assessment.unit_level, d.catalogue)
+
+
 def skip(d: Dossier) -> str | None:
     a = d.assessment
     if a.unit_level != Level.NOT_MET:
-        return None
+        req = request_plan(d)
+        return req.refusal() if req is not None and req.blocked else None
     failing = [c.number for c in a.criteria if c.level == Level.NOT_MET]
-    return (f"không lập Tờ trình: đơn vị chưa đạt Mức độ 1 (Tiêu chí {', '.join(map(str, failing))} không đạt), "
-            "Thông tư 24 chỉ công nhận đơn vị đạt từ Mức độ 1")
+    reasons = [f"chỉ tiêu {r.code}: {r.why_not[0][0].lower()}{r.why_not[0][1:]}" for r in a.indicators if r.why_not]
+    return (f"không lập Tờ trình: đơn vị chưa đạt Mức độ 1 (Tiêu chí {', '.join(map(str, failing))} không đạt"
+            + (f" — {'; '.join(reasons)}" if reasons else "") + "), Thông tư 24 chỉ công nhận đơn vị đạt từ Mức độ 1")
 
 
 def _figures(d: Dossier) -> list[str]:
@@ -42,6 +51,10 @@ def context(d: Dossier, base: dict) -> dict:
     req, report = m.request, m.report
     level = f"Mức độ {int(a.unit_level)}" if d.reached else ""
     unit = m.unit.name
+    asked = request_plan(d)
+    words = asked.request_words if asked else "công nhận"
+    earlier = asked.earlier_line(m.recognition.scope) if asked else ""
+    raising = asked is not None and asked.kind == "nang-muc-do"
     grounds = [f"Căn cứ {cat.dossier.regulation_basis};"] + [f"Căn cứ {g.rstrip(' ;.')};" for g in req.grounds]
     report_ref = f"Báo cáo tự đánh giá số {report.number}" if report.number else "Báo cáo tự đánh giá"
     grounds.append(
@@ -54,14 +67,16 @@ def context(d: Dossier, base: dict) -> dict:
     return {"request": {
         "number": number_line(req.number, "TTr"),
         "place_date": dated(m.unit.place, req.date),
-        "subject": f"Về việc đề nghị công nhận “Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}".replace("  ", " "),
+        "subject": f"Về việc đề nghị {words} “Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}".replace("  ", " "),
         "receiver": m.recognition.receiver,
         "grounds": grounds,
+        "earlier": f"{unit} {earlier}." if earlier else "",
         "intro": f"{unit} tự đánh giá năm {m.year} đạt “Đơn vị học tập” {m.recognition.scope} {level}, cụ thể như sau:",
         "results": results,
         "figures": _figures(d),
-        "ask": (f"{unit} kính đề nghị {m.recognition.authority} xem xét, công nhận {unit} đạt "
-                f"“Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}."),
+        "ask": (f"{unit} kính đề nghị {m.recognition.authority} xem xét, {words} {unit} "
+                + ("từ Mức độ 1 lên Mức độ 2, đạt " if raising else "đạt ")
+                + f"“Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}."),
         "attachments": [
             f"1. {report_ref} ngày {short_date(report.date)} của {unit} (Mẫu 3);",
             f"2. Bảng tổng hợp kết quả tự đánh giá các tiêu chí, chỉ tiêu năm {m.year} (Mẫu 2).",
@@ -79,6 +94,9 @@ def template():
     k.title_block(doc, "TỜ TRÌNH", "{{ request.subject }}")
     k.runs(doc, ("Kính gửi: ", {}), ("{{ request.receiver }}.", {}), align=k.CENTER, after=12)
     k.text_list(doc, "request.grounds", italic=True)
+    k.tag(doc, "{%p if request.earlier %}")
+    k.para(doc, "{{ request.earlier }}")
+    k.tag(doc, "{%p endif %}")
     k.para(doc, "{{ request.intro }}")
     k.text_list(doc, "request.results")
     k.tag(doc, "{%p if request.figures %}")

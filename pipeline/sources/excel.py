@@ -25,13 +25,19 @@ COLUMNS = [  # (header, input field, kind)
     ("Họ và tên", "name", "text"),
     ("Chức danh, chức vụ", "position", "text"),
     ("Tuân thủ kỷ luật, nội quy; đoàn kết, hợp tác (2.1)", "discipline", "yesno"),
-    ("Hoàn thành chương trình học tập, bồi dưỡng (2.2)", "training_completed", "yesno"),
+    ("Hoàn thành chương trình học tập, bồi dưỡng của nhà nước hoặc của đơn vị, đoàn thể (2.2)", "training_completed", "yesno"),
     ("Được đào tạo, tham gia chuyển đổi số (2.3)", "digital_training", "yesno"),
-    ("Có chứng nhận, chứng chỉ ngoại ngữ (2.4)", "language_certificate", "yesno"),
-    ("Ngoại ngữ đáp ứng vị trí việc làm (2.4)", "language_meets_job", "yesno"),
+    ("Có chứng nhận, chứng chỉ ngoại ngữ hoặc tiếng dân tộc thiểu số (2.4, Mức độ 1)", "language_certificate", "yesno"),
+    ("Ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng vị trí việc làm (2.4, Mức độ 2)", "language_meets_job", "yesno"),
     ("Danh hiệu thi đua cá nhân (2.5)", "emulation_title", "title"),
     ("Công dân học tập (3.1)", "learning_citizen", "yesno"),
 ]
+# Headers of workbooks exported by earlier versions, still read (the column means the same).
+EARLIER_HEADERS = {
+    "Hoàn thành chương trình học tập, bồi dưỡng (2.2)": "training_completed",
+    "Có chứng nhận, chứng chỉ ngoại ngữ (2.4)": "language_certificate",
+    "Ngoại ngữ đáp ứng vị trí việc làm (2.4)": "language_meets_job",
+}
 WIDTHS = [6, 28, 34, 16, 16, 16, 16, 16, 30, 14]
 BLANK_ROWS = 60  # formatted rows with drop-downs below the people, for a roster that grows
 
@@ -109,6 +115,8 @@ def read_staff(path: Path) -> list[dict]:
     where = lambda r, c: f"{path.name}: trang “{ws.title}”, dòng {r}, cột {get_column_letter(c)} ({COLUMNS[c - 1][0]})"  # noqa: E731
     header = [clean_text(str(v)).strip() if v is not None else "" for v in (rows[0] if rows else [])]
     expected = [h for h, _, _ in COLUMNS]
+    fields = [f for _, f, _ in COLUMNS]
+    header = [expected[fields.index(EARLIER_HEADERS[h])] if h in EARLIER_HEADERS else h for h in header]
     if header[: len(expected)] != expected:
         raise SheetError([f"{path.name}: trang “{ws.title}”, dòng 1: tiêu đề cột không đúng mẫu; xuất lại mẫu bằng "
                           "“dvht staff export” và chép dữ liệu vào"])
