@@ -98,7 +98,11 @@ def test_the_form_gets_the_data_as_typed_and_the_verdicts(client):
     assert v["unit"] == "Đạt Mức độ 1" and v["staff_total"] == 30
     row = next(r for r in v["indicators"] if r["code"] == "2.2")
     assert row["label"] == "Đạt Mức độ 2" and row["figures"][0].startswith("29/30 thành viên")
-    assert [c["label"] for c in v["criteria"]] == ["Đạt Mức độ 2", "Đạt Mức độ 1", "Đạt Mức độ 1"]
+    from tests.conftest import EXAMPLE
+
+    _, a = assess_file(EXAMPLE)  # what `dvht evaluate` says of the same file
+    assert [c["label"] for c in v["criteria"]] == [c.label for c in a.criteria]
+    assert [(r["code"], r["label"], r["figures"]) for r in v["indicators"]] == [(i.code, i.label, [c.text for c in i.checks]) for i in a.indicators]
 
 
 def test_a_check_answers_in_validates_words_at_the_field(client, folders, tmp_path):
