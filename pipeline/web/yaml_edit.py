@@ -10,6 +10,7 @@ the loader read them and decides how a new leaf is written (`leaf`); this module
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import json
 from typing import Any, Callable
@@ -36,19 +37,8 @@ class Document:
 
     def __init__(self, text: str):
         self.text = text
-        self.indent = _INDENTS[0]
-        best = None
-        for indent in _INDENTS:  # the indentation under which an untouched dump gives the text back
-            y = _yaml(indent)
-            tree = y.load(text)
-            out = _dump(y, tree)
-            if out == text:
-                best = (0, indent, tree)
-                break
-            score = sum(1 for line in difflib.ndiff(text.splitlines(), out.splitlines()) if line[:1] in "+-")
-            if best is None or score < best[0]:
-                best = (score, indent, tree)
-        _, self.indent, self.tree = best
+        self.indent = _indentation(text)
+        self.tree = _yaml(self.indent).load(text)
 
     def update(self, old: Any, new: Any, leaf: Leaf) -> None:
         """Make the tree hold `new` where it held `old` (both plain values, as the loader read them)."""
@@ -58,6 +48,22 @@ class Document:
 
     def dump(self) -> str:
         return _dump(_yaml(self.indent), self.tree)
+
+
+@functools.lru_cache(maxsize=64)
+def _indentation(text: str) -> tuple[int, int, int]:
+    """The indentation under which an untouched dump gives the text back (else the closest); remembered per text,
+    since the editor opens the same version again and again."""
+    best = None
+    for indent in _INDENTS:
+        y = _yaml(indent)
+        out = _dump(y, y.load(text))
+        if out == text:
+            return indent
+        score = sum(1 for line in difflib.ndiff(text.splitlines(), out.splitlines()) if line[:1] in "+-")
+        if best is None or score < best[0]:
+            best = (score, indent)
+    return best[1]
 
 
 def _dump(y: YAML, tree) -> str:
