@@ -142,6 +142,9 @@ def test_the_verdicts_follow_the_data(client):
     assert r["verdicts"]["unit"] == "Không đạt"
     # the example declares 3.3 at level 1: the contradiction is named beside it, the verdicts stay in view
     assert [p["field"] for p in r["problems"] if not p["warning"]] == ['indicators."3.3".declared_level']
+    data["indicators"]["3.3"]["declared_level"] = None  # the form's “— không khai —”
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert [p for p in r["problems"] if not p["warning"]] == [] and r["verdicts"]["unit"] == "Không đạt"
 
 
 def test_a_count_typed_with_a_thousands_dot_is_read_as_typed_and_refused(client, folders):

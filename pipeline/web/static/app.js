@@ -195,6 +195,20 @@ function focusAfterRender(bind) {
 }
 
 // ---------- the form's parts
+function signerOverride(path, title) {
+  // a signer other than the common one, for one document: shown when the file has it, or when asked for
+  if (get(path) == null) {
+    return el("div", {class: "field", "data-path": fp(path)}, el("button", {type: "button", class: "small", onclick: () => {
+      set(path, {name: null, title: null, on_behalf_of: ""}); render(); focusAfterRender(fp([...path, "name"]));
+    }}, `+ ${title} khác người ký chung`), el("div", {class: "msg"}));
+  }
+  return el("fieldset", {"data-path": fp(path)}, el("legend", {}, title), el("div", {class: "msg"}),
+    el("div", {class: "grid"}, text([...path, "name"], "Họ và tên"), text([...path, "title"], "Chức vụ"),
+      text([...path, "on_behalf_of"], "Ký thay (KT.) — để trống nếu tự ký")),
+    el("button", {type: "button", class: "small", onclick: () => {
+      const parent = get(path.slice(0, -1)); delete parent[path[path.length - 1]]; changed(); render();
+    }}, "Bỏ, dùng người ký chung"));
+}
 function partUnit() {
   return section("p-don-vi", "1. Đơn vị và người ký",
     el("div", {class: "grid"},
@@ -235,6 +249,7 @@ function partTeam() {
       text(["team", "decision", "number"], "Số quyết định thành lập Tổ"), date(["team", "decision", "date"], "Ngày quyết định"),
       text(["team", "decision", "proposer"], "Theo đề nghị của")),
     el("div", {class: "grid"}, lines(["team", "decision", "grounds"], "Căn cứ thêm"), lines(["team", "decision", "recipients"], "Nơi nhận quyết định")),
+    signerOverride(["team", "decision", "signer"], "Người ký quyết định"),
     el("div", {class: "field", "data-path": fp(["team", "members"])},
       el("table", {class: "rows"}, el("caption", {}, "Thành viên Tổ (số lẻ; một Tổ trưởng, một Thư ký)"),
         el("thead", {}, el("tr", {}, el("th", {}, "STT"), el("th", {}, "Họ và tên"), el("th", {}, "Chức danh, chức vụ"), el("th", {}, "Nhiệm vụ"), el("th", {}, ""))),
@@ -371,6 +386,8 @@ function partIndicators() {
         s.addEventListener("change", () => set([...p, "met"], s.value === "" ? null : s.value === "true"));
         body.push(wrap([...p, "met"], "Tổ đánh giá chỉ tiêu định tính này", s, "Đạt: đơn vị đáp ứng đầy đủ nội dung chỉ tiêu"));
       }
+      body.push(select([...p, "declared_level"], "Mức Tổ khai (không bắt buộc; máy đối chiếu với số liệu)", META.levels,
+        {empty: "— không khai —", hint: "Để trống: mức lấy theo số liệu"}));
       body.push(prose([...p, "description"], "1. Mô tả hiện trạng", ind.code), prose([...p, "strengths"], "2. Điểm mạnh", ind.code),
         prose([...p, "weaknesses"], "3. Tồn tại", ind.code), evidenceTable(ind.code));
       parts.push(el("fieldset", {class: "indicator", id: `ct-${ind.code}`, "data-path": fp(p)},
@@ -402,12 +419,13 @@ function partReport() {
       el("table", {class: "rows"}, el("caption", {}, "Chữ viết tắt riêng (ngoài danh mục có sẵn)"),
         el("thead", {}, el("tr", {}, el("th", {}, "Viết tắt"), el("th", {}, "Nội dung"), el("th", {}, ""))), el("tbody", {}, rows)),
       el("button", {type: "button", onclick: () => { abbr.push({short: null, full: null}); set(["report", "abbreviations"], abbr); render(); }}, "+ Thêm chữ viết tắt")),
-    lines(["report", "recipients"], "Nơi nhận báo cáo"));
+    lines(["report", "recipients"], "Nơi nhận báo cáo"), signerOverride(["report", "signer"], "Người ký báo cáo"));
 }
 function partRequest() {
   return section("p-to-trinh", "7. Tờ trình đề nghị công nhận",
     el("div", {class: "grid"}, text(["request", "number"], "Số Tờ trình"), date(["request", "date"], "Ngày ký Tờ trình")),
-    el("div", {class: "grid"}, lines(["request", "grounds"], "Căn cứ thêm"), lines(["request", "recipients"], "Nơi nhận Tờ trình")));
+    el("div", {class: "grid"}, lines(["request", "grounds"], "Căn cứ thêm"), lines(["request", "recipients"], "Nơi nhận Tờ trình")),
+    signerOverride(["request", "signer"], "Người ký Tờ trình"));
 }
 
 const PARTS = [["p-don-vi", "Đơn vị, người ký"], ["p-to", "Tổ tự đánh giá"], ["p-danh-sach", "Danh sách thành viên"], ["p-chi-tieu", "Các chỉ tiêu"],
