@@ -61,20 +61,29 @@ def recognitions_fit(loaded: Loaded, a: Assessment) -> list[Problem]:
     recognition of that level or higher is still kept, naming its end; Mức độ 2 asked less than 12 months after
     the Mức độ 1 decision (then no Tờ trình is made), naming the day it may be asked."""
     m = loaded.model
+    early = []
     for i, r in enumerate(m.recognitions):
+        if r.level not in ("muc-1", "muc-2"):
+            return [loaded.problem(("recognitions", i, "level"), (
+                "mức được công nhận phải là muc-1 (Đạt Mức độ 1) hoặc muc-2 (Đạt Mức độ 2); một lần không được công nhận "
+                "thì không ghi vào danh sách này"))]
         if recognised_year(r) > r.date.year:
             return [loaded.problem(("recognitions", i, "year"), (
                 f"năm được công nhận {recognised_year(r)} sau năm ra quyết định ({r.date:%d/%m/%Y})"))]
+        if recognised_year(r) == r.date.year:
+            early.append(loaded.problem(("recognitions", i, "year"), (
+                f"năm được công nhận {recognised_year(r)} trùng năm ra quyết định ({r.date:%d/%m/%Y}); theo Điều 10 quyết "
+                "công nhận ra trong năm sau năm đánh giá — kiểm tra lại"), warning=True))
     req = plan(m, a.unit_level, load_catalogue(m.regulation))
     if req is None or req.earlier is None:
-        return []
+        return early
     where = ("recognitions", m.recognitions.index(req.earlier))
     r = req.earlier
     if req.blocked:
-        return [loaded.problem(("request", "date"), req.refusal(), warning=True)]
+        return early + [loaded.problem(("request", "date"), req.refusal(), warning=True)]
     if req.kind == "con-hieu-luc":
-        return [loaded.problem(where, (
+        return early + [loaded.problem(where, (
             f"đơn vị đang được công nhận Mức độ {int(req.earlier_level)} (Quyết định số {r.decision} ngày {r.date:%d/%m/%Y}), "
             f"kết quả được bảo lưu đến ngày {req.earlier_until:%d/%m/%Y}; Tờ trình năm nay đề nghị Mức độ {int(req.level)} — "
             "kiểm tra lại có cần đề nghị không"), warning=True)]
-    return []
+    return early

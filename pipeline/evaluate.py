@@ -2,9 +2,11 @@
 
 Pure: no file, no document library. Arithmetic is exact — a share reaches a threshold when
 `count × 100 ≥ threshold × total` in integers/fractions, so 18 of 20 is 90% and reaches 90%,
-and 35 of 39 (89,74…%) does not. A criterion takes the lowest level of its applicable
-indicators ("Tiêu chí chỉ đạt khi tất cả các chỉ tiêu của tiêu chí đều đạt"), the unit the
-lowest of its criteria. Not-applicable indicators are kept out of every count. An applicable
+and 35 of 39 (89,74…%) does not. Each level is judged by its own article (Điều 8: Mức độ 1 when
+every indicator of Điều 6 is met, Mức độ 2 when every indicator of Điều 7 is): a criterion meets a
+level when all its applicable indicators meet it ("Tiêu chí được đánh giá là đạt khi đơn vị đạt tất
+cả các chỉ tiêu của tiêu chí đó"), the unit when all its criteria do; the catalogue's
+`cumulative_levels` makes Mức độ 2 require Mức độ 1 as well. Not-applicable indicators are kept out of every count. An applicable
 indicator without suitable evidence is not met (Điều 9 khoản 3: “Các tiêu chí, chỉ tiêu không có
 minh chứng phù hợp được đánh giá là không đạt”), whatever its figures.
 """
@@ -30,7 +32,7 @@ from pipeline.vocab import COLLECTIVE_TITLES, LEVEL_BY_CODE, NOT_APPLICABLE_LABE
 class Check:
     """One level's test of one indicator, in words a person can verify."""
 
-    level: int
+    level: int  # 1, 2, or 0 for a check that holds every level (Điều 9 khoản 3: the evidence)
     met: bool
     text: str
     numerator: int | None = None
@@ -52,6 +54,8 @@ class IndicatorResult:
     text_level1: str
     text_level2: str
     checks: tuple[Check, ...]
+    meets: tuple[bool, bool] = (False, False)  # meets Mức độ 1 / Mức độ 2 (not applicable: False, False)
+    content_level: Level | None = None  # the level its content reaches, evidence aside (to compare a declared level)
 
     @property
     def label(self) -> str:
@@ -66,7 +70,7 @@ class IndicatorResult:
         """What keeps an indicator from Mức độ 1, as the checks say it (empty unless Không đạt)."""
         if self.level != Level.NOT_MET:
             return ()
-        return tuple(c.text for c in self.checks if c.level == 1 and not c.met and c.text)
+        return tuple(c.text for c in self.checks if c.level in (0, 1) and not c.met and c.text)
 
     @property
     def no_evidence(self) -> bool:
@@ -85,6 +89,7 @@ class CriterionResult:
     title_level2: str
     level: Level | None
     indicators: tuple[IndicatorResult, ...]
+    meets: tuple[bool, bool] = (False, False)
 
     @property
     def applicable(self) -> tuple[IndicatorResult, ...]:
@@ -203,11 +208,14 @@ def _qualitative_checks(met: bool | None) -> tuple[Check, ...]:
             Check(2, ok, ""))
 
 
-def _level(checks: tuple[Check, ...]) -> Level:
-    # levels are cumulative: level 2 needs level 1 too
-    if not all(c.met for c in checks if c.level == 1):
-        return Level.NOT_MET
-    return Level.LEVEL_2 if all(c.met for c in checks if c.level == 2) else Level.LEVEL_1
+def _meets(checks: tuple[Check, ...], cumulative: bool) -> tuple[bool, bool]:
+    one = all(c.met for c in checks if c.level in (0, 1))
+    two = all(c.met for c in checks if c.level in (0, 2))
+    return one, two and (one or not cumulative)
+
+
+def level_of(meets: tuple[bool, bool]) -> Level:
+    return Level.LEVEL_2 if meets[1] else Level.LEVEL_1 if meets[0] else Level.NOT_MET
 
 
 def suitable_evidence(model: DossierInput, catalogue: Catalogue, code: str) -> int:
@@ -219,7 +227,7 @@ def suitable_evidence(model: DossierInput, catalogue: Catalogue, code: str) -> i
 def _evidence_check(catalogue: Catalogue) -> Check:
     needs = " hoặc ".join({"number": "số", "date": "ngày ban hành", "issuer": "cơ quan ban hành"}[f]
                           for f in catalogue.evidence.needs_one_of)
-    return Check(1, False, f"Không có minh chứng phù hợp (văn bản có tên và {needs}), nên chỉ tiêu được đánh giá "
+    return Check(0, False, f"Không có minh chứng phù hợp (văn bản có tên và {needs}), nên chỉ tiêu được đánh giá "
                            f"không đạt theo {catalogue.evidence.basis}", evidence=True)
 
 
@@ -242,10 +250,12 @@ def _indicator(criterion: int, spec: Indicator, model: DossierInput, catalogue: 
         label = catalogue.unit_kinds.get(kind, kind)
         checks = tuple(c for c in checks if c.level == 1) + (
             Check(2, True, f"nội dung Mức độ 2 của chỉ tiêu không đặt yêu cầu này đối với {label.lower()}"),)
+    content = level_of(_meets(checks, catalogue.cumulative_levels))
     if suitable_evidence(model, catalogue, code) == 0:
         checks = (_evidence_check(catalogue), *checks)
+    meets = _meets(checks, catalogue.cumulative_levels)
     shown = tuple(c for c in checks if c.text)  # a qualitative indicator explains itself once
-    return IndicatorResult(applicable=True, level=_level(checks), checks=shown, **base)
+    return IndicatorResult(applicable=True, level=level_of(meets), checks=shown, meets=meets, content_level=content, **base)
 
 
 def _tally(levels: list[Level]) -> Tally:
@@ -258,14 +268,17 @@ def evaluate(model: DossierInput, catalogue: Catalogue) -> Assessment:
     criteria = []
     for crit in catalogue.criteria:
         results = tuple(_indicator(crit.number, spec, model, catalogue, counts, total) for spec in crit.indicators)
-        levels = [r.level for r in results if r.applicable]
-        criteria.append(CriterionResult(crit.number, crit.title.at(1), crit.title.at(2), min(levels) if levels else None, results))
+        applicable = [r for r in results if r.applicable]
+        meets = (all(r.meets[0] for r in applicable), all(r.meets[1] for r in applicable))
+        criteria.append(CriterionResult(crit.number, crit.title.at(1), crit.title.at(2),
+                                        level_of(meets) if applicable else None, results, meets))
     rated = [c.level for c in criteria if c.level is not None]
+    unit = (all(c.meets[0] for c in criteria if c.level is not None), all(c.meets[1] for c in criteria if c.level is not None))
     return Assessment(
         regulation=catalogue.name,
         regulation_full=catalogue.full_name,
         year=model.year,
-        unit_level=min(rated),
+        unit_level=level_of(unit),
         criteria=tuple(criteria),
         indicator_tally=_tally([i.level for c in criteria for i in c.applicable]),
         criterion_tally=_tally(rated),
@@ -294,6 +307,8 @@ def contradictions(model: DossierInput, assessment: Assessment) -> list[Contradi
             continue
         result = assessment.indicator(code)
         declared = LEVEL_BY_CODE[ind.declared_level]
-        if result.level is not None and declared != result.level:
-            out.append(Contradiction(code, declared, result.level, result.figures))
+        # the team declares what the content reaches; missing evidence is said on its own (a warning, Không đạt)
+        if result.content_level is not None and declared != result.content_level:
+            figures = "; ".join(c.text for c in result.checks if not c.evidence)
+            out.append(Contradiction(code, declared, result.content_level, figures))
     return out

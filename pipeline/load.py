@@ -563,7 +563,8 @@ def _translate(loaded: Loaded, err: dict) -> Problem:
         "literal_error": f"{shown} không hợp lệ; chọn {choices(_QUOTED.findall(str(ctx.get('expected', ''))))}",
         "greater_than_equal": f"phải ≥ {ctx.get('ge')}, không phải {shown}",
         "less_than_equal": f"phải ≤ {ctx.get('le')}, không phải {shown}",
-        "too_short": "danh sách không được để trống",
+        # a text behind a before-validator is also reported as "too_short" (field_type "Value"), not only lists
+        "too_short": "danh sách không được để trống" if ctx.get("field_type") == "List" else "không được để trống",
         "list_type": f"phải là danh sách (các dòng bắt đầu bằng “- ”), không phải {shown}",
         "dict_type": f"phải là bảng “tên trường: giá trị”, không phải {shown}",
         "model_type": f"phải là bảng “tên trường: giá trị”, không phải {shown}",

@@ -3,7 +3,11 @@
 Pure: the input's earlier recognitions, the level reached and the catalogue's `recognition` rule in,
 a `RequestPlan` out. A recognition of year Y is kept for the 36 months after Y (to 31/12 of Y+3);
 after that a new request is a “công nhận lại”. A unit recognised at Mức độ 1 may ask Mức độ 2
-(“công nhận nâng mức độ”) only 12 months after that decision: earlier, no Tờ trình is made.
+(“công nhận nâng mức độ”) only 12 months after that decision: earlier, no Tờ trình is made. Months are
+counted as Bộ luật Dân sự 2015 counts them (Điều 147–148): the day of the decision is not counted, the
+period ends at the end of the same day 12 months later (the month's last day where it has none), and
+“sau ít nhất 12 tháng” is the day after: a decision of 09/01/2024 allows a request from 10/01/2025, one of
+29/02/2024 from 01/03/2025.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of `months` counted from the day after `start` (Bộ luật Dân sự, Điều 147–148)."""
+    return add_months(start, months)
 
 
 def recognised_year(r: PastRecognition) -> int:
@@ -89,6 +98,6 @@ def plan(model: DossierInput, reached: Level, catalogue: Catalogue) -> RequestPl
     if when > until:
         return RequestPlan(reached, "cong-nhan-lai", latest, until)
     if reached == Level.LEVEL_2 and LEVEL_BY_CODE[latest.level] == Level.LEVEL_1:
-        allowed = add_months(latest.date, catalogue.recognition.raise_after_months)
+        allowed = period_end(latest.date, catalogue.recognition.raise_after_months) + dt.timedelta(days=1)
         return RequestPlan(reached, "nang-muc-do", latest, until, allowed, blocked=when < allowed)
     return RequestPlan(reached, "con-hieu-luc", latest, until)

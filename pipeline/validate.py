@@ -163,8 +163,9 @@ def _check_staff(loaded: Loaded) -> list[Problem]:
 
 def _language_warning(loaded: Loaded, path, meets: int, certified: int) -> Problem:
     return warn(loaded, path, (
-        f"{meets} người có trình độ ngoại ngữ đáp ứng vị trí việc làm nhưng chỉ {certified} người có chứng chỉ, chứng nhận "
-        "ngoại ngữ; điều này có thể đúng (ví dụ có bằng đại học ngoại ngữ) — hãy kiểm tra lại"))
+        f"{meets} người có trình độ ngoại ngữ hoặc tiếng dân tộc thiểu số đáp ứng vị trí việc làm nhưng chỉ {certified} "
+        "người có chứng nhận, chứng chỉ ngoại ngữ hoặc tiếng dân tộc thiểu số; điều này có thể đúng (ví dụ có bằng đại học "
+        "ngoại ngữ) — hãy kiểm tra lại"))
 
 
 def warn(loaded: Loaded, path, message: str) -> Problem:

@@ -40,8 +40,9 @@ COLLECTIVE_TITLES = {
     "tap-the-lao-dong-tien-tien": "Tập thể lao động tiên tiến",
     "tap-the-lao-dong-xuat-sac": "Tập thể lao động xuất sắc",
     "co-thi-dua": "Cờ thi đua của bộ, ban, ngành, tỉnh",
+    "co-thi-dua-chinh-phu": "Cờ thi đua của Chính phủ",
 }
-CollectiveTitle = Literal["khong", "tap-the-lao-dong-tien-tien", "tap-the-lao-dong-xuat-sac", "co-thi-dua"]
+CollectiveTitle = Literal["khong", "tap-the-lao-dong-tien-tien", "tap-the-lao-dong-xuat-sac", "co-thi-dua", "co-thi-dua-chinh-phu"]
 
 TITLE_SCALES = {"individual": list(INDIVIDUAL_TITLES), "collective": list(COLLECTIVE_TITLES)}
 

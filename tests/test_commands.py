@@ -243,4 +243,4 @@ def test_past_recognitions_are_checked(write_input):
     two = two.replace("date: 15/03/2023", "date: 15/03/2024")
     loaded, a = assess_file(write_input(two))
     assert int(a.unit_level) == 2
-    assert any(w.field == "request.date" and "chưa đủ 12 tháng" in w.message and "15/03/2025" in w.message for w in loaded.warnings)
+    assert any(w.field == "request.date" and "chưa đủ 12 tháng" in w.message and "16/03/2025" in w.message for w in loaded.warnings)

@@ -77,8 +77,18 @@ def test_indicator_2_4_uses_different_facts_per_level():
     assert r.level == Level.LEVEL_1
     assert "10/20" in r.checks[0].text and "13/20" in r.checks[1].text
     assert with_counts(20, language_certificate=10, language_meets_job=14).indicator("2.4").level == Level.LEVEL_2
-    # levels are cumulative: job-level language for all, but certificates for only 45%
-    assert with_counts(20, language_certificate=9, language_meets_job=20).indicator("2.4").level == Level.NOT_MET
+    # each level by its own article (Điều 8): job-level language for all meets Điều 7 even with 45% certified
+    a = with_counts(20, language_certificate=9, language_meets_job=20, collective_title="tap-the-lao-dong-tien-tien")
+    assert a.indicator("2.4").level == Level.LEVEL_2 and a.indicator("2.4").meets == (False, True)
+    assert a.criteria[1].level == Level.LEVEL_2 and a.unit_level == Level.LEVEL_2
+    # …but a unit that meets Điều 7 in 2.4 and not elsewhere meets neither article
+    a = with_counts(20, language_certificate=9, language_meets_job=20, digital_training=18)
+    assert a.indicator("2.3").level == Level.LEVEL_1 and a.criteria[1].level == Level.NOT_MET
+    assert a.unit_level == Level.NOT_MET
+    cumulative = CAT.model_copy(update={"cumulative_levels": True})
+    data = dict(BASE, staff=None, staff_counts={"total": 20, "discipline": 20, "training_completed": 20, "digital_training": 20,
+                "language_certificate": 9, "language_meets_job": 20, "advanced_worker": 20, "learning_citizen": 20})
+    assert evaluate(DossierInput.model_validate(data), cumulative).indicator("2.4").level == Level.NOT_MET
 
 
 def test_titles_count_or_higher():
@@ -272,8 +282,8 @@ def test_an_item_that_does_not_count_is_named(write_input):
     assert len(named) == 1 and named[0].field == 'indicators."2.4".evidence[1]'
 
 
-def test_level_two_text_that_does_not_concern_the_unit_carries_level_one_up():
-    """A Mức độ 2 text that concerns other kinds (as 3.3's concerns state bodies) does not hold the unit back."""
+def test_level_two_text_that_does_not_concern_the_unit_asks_nothing_at_level_two():
+    """A Mức độ 2 text that concerns other kinds (as 3.3's concerns state bodies) asks nothing of the unit there."""
     crit = CAT.criteria[2]
     spec = crit.indicators[2].model_copy(update={"applies_to_level2": ["co-quan"]})
     cat = CAT.model_copy(update={"criteria": [*CAT.criteria[:2], crit.model_copy(update={
@@ -282,7 +292,7 @@ def test_level_two_text_that_does_not_concern_the_unit_carries_level_one_up():
     r = evaluate(DossierInput.model_validate(data), cat).indicator("3.3")
     assert r.level == Level.LEVEL_2 and "không đặt yêu cầu này" in r.checks[-1].text
     r = evaluate(DossierInput.model_validate(dict(data, collective_title="khong")), cat).indicator("3.3")
-    assert r.level == Level.NOT_MET
+    assert r.meets == (False, True)  # Điều 6's 3.3 is not met; Điều 7 asks this unit nothing under 3.3
 
 
 # ---------------------------------------------------------------- Điều 5: which request the Tờ trình makes
@@ -314,10 +324,14 @@ def test_recognition_is_kept_36_months_after_the_year_recognised():
 def test_level_two_only_twelve_months_after_the_level_one_decision():
     r = {"decision": "12/QĐ-UBND", "date": "20/01/2024", "level": "muc-1"}
     p = plan_for([r], Level.LEVEL_2)
-    assert p.kind == "nang-muc-do" and p.blocked and p.allowed_from.isoformat() == "2025-01-20"
-    assert "20/01/2025" in p.refusal() and "12/QĐ-UBND" in p.refusal()
-    p = plan_for([r], Level.LEVEL_2, request_date="20/01/2025")
+    # Bộ luật Dân sự Điều 147–148: 12 months from 20/01/2024 end with 20/01/2025; “sau” is from 21/01/2025
+    assert p.kind == "nang-muc-do" and p.blocked and p.allowed_from.isoformat() == "2025-01-21"
+    assert "21/01/2025" in p.refusal() and "12/QĐ-UBND" in p.refusal()
+    assert plan_for([r], Level.LEVEL_2, request_date="20/01/2025").blocked
+    p = plan_for([r], Level.LEVEL_2, request_date="21/01/2025")
     assert p.kind == "nang-muc-do" and not p.blocked and p.request_words == "công nhận nâng mức độ"
+    leap = plan_for([dict(r, date="29/02/2024")], Level.LEVEL_2, request_date="28/02/2025")
+    assert leap.blocked and leap.allowed_from.isoformat() == "2025-03-01"
 
 
 def test_twelve_months_from_the_29th_of_february():
@@ -347,10 +361,37 @@ def test_an_early_level_two_request_makes_no_request_but_the_report(write_input,
     assert a.unit_level == Level.LEVEL_2
     d = Dossier(model, a, CAT)
     why = to_trinh.skip(d)
-    assert why and "05/02/2025" in why and "nâng mức độ" in why
+    assert why and "06/02/2025" in why and "nâng mức độ" in why
     data["request"] = dict(data["request"], date="06/02/2025")
     d = Dossier(DossierInput.model_validate(data), a, CAT)
     assert to_trinh.skip(d) is None
     ctx = to_trinh.context(d, {"criteria_lines": [], "tally_lines": []})["request"]
     assert ctx["subject"].startswith("Về việc đề nghị công nhận nâng mức độ “Đơn vị học tập” cấp huyện Mức độ 2")
     assert "30/QĐ-UBND ngày 05/02/2024" in ctx["earlier"] and "từ Mức độ 1 lên Mức độ 2" in ctx["ask"]
+
+
+def test_a_declared_level_is_the_contents_and_missing_evidence_is_said_apart(write_input):
+    """The team declares what the content reaches; with no evidence the indicator is Không đạt with a warning,
+    not a contradiction that stops the run."""
+    start = EXAMPLE_TEXT.index('  "3.3":')
+    ev, end = EXAMPLE_TEXT.index("    evidence:", start), EXAMPLE_TEXT.index("    strengths:", start)
+    text = EXAMPLE_TEXT[:ev] + "    evidence: []\n" + EXAMPLE_TEXT[end:]
+    loaded, a = assess_file(write_input(text))
+    assert a.indicator("3.3").level == Level.NOT_MET and a.indicator("3.3").content_level == Level.LEVEL_2
+    assert any("3.3" in w.message and "KHÔNG ĐẠT" in w.message for w in loaded.warnings)
+
+
+def test_a_recognition_that_recognised_nothing_is_refused(write_input):
+    text = EXAMPLE_TEXT + "\nrecognitions:\n  - decision: 30/QĐ-UBND\n    date: 05/02/2024\n    level: khong-dat\n"
+    with pytest.raises(InputError) as exc:
+        assess_file(write_input(text))
+    [p] = exc.value.problems
+    assert p.field == "recognitions[1].level" and "muc-1" in p.message
+
+
+def test_an_empty_text_is_not_called_a_list(write_input):
+    text = edit(EXAMPLE_TEXT, "  short_name: UBND xã Quảng Phú", '  short_name: ""')
+    with pytest.raises(InputError) as exc:
+        assess_file(write_input(text))
+    [p] = exc.value.problems
+    assert p.field == "unit.short_name" and p.message == "không được để trống"

@@ -155,7 +155,7 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
 
     _staff(w, d)
     w.comment("Danh hiệu thi đua tập thể của UBND xã trong năm (chỉ tiêu 3.3): khong | tap-the-lao-dong-tien-tien |\n"
-              "tap-the-lao-dong-xuat-sac | co-thi-dua (hoặc tên: “Tập thể lao động tiên tiến”…)")
+              "tap-the-lao-dong-xuat-sac | co-thi-dua | co-thi-dua-chinh-phu (hoặc tên: “Tập thể lao động tiên tiến”…)")
     w.field("collective_title", d["collective_title"])
     w.blank()
 

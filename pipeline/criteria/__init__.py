@@ -156,6 +156,7 @@ class Catalogue(_M):
     unit_kinds: dict[str, str]
     facts: dict[str, Fact]
     criteria: list[Criterion]
+    cumulative_levels: bool = False  # True: an indicator reaches Mức độ 2 only if it meets Mức độ 1 too
     evidence: EvidenceRule
     recognition: RecognitionRule
     dossier: DossierTexts

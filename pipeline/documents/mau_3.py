@@ -176,7 +176,12 @@ def template():
     indicator_heading(doc, "s")
     indicator_body(doc, "s")
     k.tag(doc, "{%p else %}")
+    k.tag(doc, "{%p if s.texts_differ %}")
+    k.runs(doc, ("Chỉ tiêu {{ s.number }}: ", k.B), ("Mức độ 1: {{ s.text_level1 }}", {}), keep_next=True)
+    k.runs(doc, ("Mức độ 2: {{ s.text_level2 }} ", {}), ("— Không áp dụng đối với {{ unit.kind_label }}.", k.I))
+    k.tag(doc, "{%p else %}")
     k.runs(doc, ("Chỉ tiêu {{ s.number }}: ", k.B), ("{{ s.text_level1 }} ", {}), ("— Không áp dụng đối với {{ unit.kind_label }}.", k.I))
+    k.tag(doc, "{%p endif %}")
     k.tag(doc, "{%p endif %}")
     k.tag(doc, "{%p endfor %}")
     block = k.unbreakable_block(doc, 165)  # a criterion's conclusion stays on one page
