@@ -276,7 +276,7 @@ def cmd_web(args) -> int:
     if args.port is not None and not 1024 <= args.port <= 65535:
         _err(f"✗ cổng {args.port} không dùng được: chọn một số từ 1024 đến 65535")
         return 2
-    return serve(Path(args.inputs), Path(args.outputs), args.port or 0, not args.no_browser, _out)
+    return serve(Path(args.inputs), Path(args.outputs), args.port or 0, not args.no_browser, _out, debug=args.debug)
 
 
 def cmd_check_templates(args) -> int:

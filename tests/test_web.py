@@ -294,3 +294,18 @@ def test_no_script_or_style_comes_from_the_internet():
         text = f.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), f
         assert "@import" not in text and "fetch(\"http" not in text, f
+
+
+def test_hostile_bodies_get_a_message_not_a_crash(client):
+    got = opened(client)
+    import json
+
+    for body in (b"not json", b"[1, 2]", json.dumps({"data": []}).encode(), ("[" * 100000).encode(),
+                 json.dumps({"data": {"unit": [1, {"a": None}], "staff": "x"}, "base": got["base"]}).encode()):
+        r = client.post("/api/check/quang-phu/2024", content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code in (200, 400), (body[:40], r.status_code)
+        assert "error" in r.json() or r.json()["problems"]
+    for depth in (900, 5000):
+        deep = '{"data": {"unit": ' + '{"x": ' * depth + "{}" + "}" * depth + '}, "base": "' + got["base"] + '"}'
+        r = client.post("/api/check/quang-phu/2024", content=deep.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code in (200, 400, 500) and "error" in r.json() or r.json().get("problems"), depth

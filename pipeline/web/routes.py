@@ -83,7 +83,7 @@ def summary(problems: list[Problem]) -> dict:
     return {"fill": fill, "errors": errors, "warnings": sum(1 for p in problems if p.warning)}
 
 
-def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int = 0) -> Starlette:
+def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int = 0, debug: bool = False) -> Starlette:
     state = State(Path(inputs).resolve(), Path(outputs).resolve(), token or secrets.token_urlsafe(24), port)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
 
@@ -297,9 +297,13 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         Route("/ho-so/{unit}/{year}/{name}", dossier_file),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes)
+    async def unexpected(request: Request, exc: Exception):
+        return JSONResponse({"error": f"Lỗi không mong đợi: {type(exc).__name__}. Những gì chưa lưu vẫn còn trên trang; "
+                                      "báo cho người phát triển (chạy “dvht web --debug” để xem chi tiết)."}, status_code=500)
+
+    app = Starlette(routes=routes, exception_handlers={Exception: unexpected})
     app.state.dvht = state
-    return Guard(app, state)
+    return Guard(app, state, debug)
 
 
 class Guard:
@@ -309,8 +313,8 @@ class Guard:
     request with neither a valid cookie nor the `X-DVHT-Token` header gets 403. A POST must also come from
     this origin (the Origin header, when a browser sends one)."""
 
-    def __init__(self, app, state: State):
-        self.app, self.state = app, state
+    def __init__(self, app, state: State, debug: bool = False):
+        self.app, self.state, self.debug = app, state, debug
 
     def _hosts(self) -> set[str]:
         names = {"127.0.0.1", "localhost"}
@@ -340,7 +344,25 @@ class Guard:
         if scope.get("method") not in ("GET", "HEAD") and origin is not None:
             if origin.removeprefix("http://") not in self._hosts() and not (self.state.port == 0 and re.fullmatch(r"http://(127\.0\.0\.1|localhost)(:\d+)?", origin)):
                 return await _forbidden("Yêu cầu từ trang khác bị từ chối.")(scope, receive, send)
-        return await self.app(scope, receive, send)
+        started = False
+
+        async def sending(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # the last line of defence, as in the CLI: a message, never a traceback
+            if started:
+                return
+            await JSONResponse({"error": f"Lỗi không mong đợi: {type(exc).__name__}. Những gì chưa lưu vẫn còn trên trang; "
+                                         "báo cho người phát triển (chạy “dvht web --debug” để xem chi tiết)."},
+                               status_code=500)(scope, receive, send)
+            if self.debug:
+                import traceback
+
+                traceback.print_exc()
 
 
 def _forbidden(message: str) -> Response:
@@ -361,7 +383,7 @@ async def _json(request: Request):
         if len(body) > 4 * 1024 * 1024:
             return None
         value = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 

@@ -19,7 +19,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(inputs: Path, outputs: Path, port: int = 0, open_browser: bool = True, out: Callable[[str], None] = print) -> int:
+def serve(inputs: Path, outputs: Path, port: int = 0, open_browser: bool = True, out: Callable[[str], None] = print,
+          debug: bool = False) -> int:
     """Serve until Ctrl-C (or the process is told to stop); returns the exit code."""
     import uvicorn
 
@@ -35,8 +36,8 @@ def serve(inputs: Path, outputs: Path, port: int = 0, open_browser: bool = True,
             return 1
     port = port or free_port()
     token = secrets.token_urlsafe(24)
-    app = create_app(inputs, outputs, token=token, port=port)
-    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False, lifespan="off",
+    app = create_app(inputs, outputs, token=token, port=port, debug=debug)
+    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning" if debug else "critical", access_log=False, lifespan="off",
                             server_header=False, date_header=False)
     server = uvicorn.Server(config)
     address = f"http://{HOST}:{port}/?token={token}"
