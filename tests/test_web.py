@@ -309,3 +309,20 @@ def test_hostile_bodies_get_a_message_not_a_crash(client):
         deep = '{"data": {"unit": ' + '{"x": ' * depth + "{}" + "}" * depth + '}, "base": "' + got["base"] + '"}'
         r = client.post("/api/check/quang-phu/2024", content=deep.encode(), headers={"Content-Type": "application/json"})
         assert r.status_code in (200, 400, 500) and "error" in r.json() or r.json().get("problems"), depth
+
+
+def test_a_port_already_taken_is_said_in_words(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "pipeline", "web", "--no-browser", "--port", str(port), "--inputs", str(tmp_path)],
+                             cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert res.returncode == 1 and f"Cổng {port} đang được chương trình khác dùng" in res.stdout + res.stderr
+    assert "Traceback" not in res.stdout + res.stderr
