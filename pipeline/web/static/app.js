@@ -495,7 +495,9 @@ function showProblems(problems) {
     const msg = box.querySelector(":scope > .msg") || box.querySelector(".msg");
     if (!msg) continue;
     const cls = p.warning ? "warning" : p.fill ? "fill" : "error";
-    msg.append(el("div", {class: `problem ${cls}`}, (p.warning ? "⚠ " : p.fill ? "✎ " : "✗ ") + (p.fill ? "CẦN ĐIỀN" + p.message.slice("cần điền".length) : p.message)));
+    const exact = box.dataset.path === p.field && box.querySelector(":scope > .hint");  // its meaning is already shown under it
+    const words = p.fill ? (exact ? "CẦN ĐIỀN" : "CẦN ĐIỀN" + p.message.slice("cần điền".length)) : p.message;
+    msg.append(el("div", {class: `problem ${cls}`}, (p.warning ? "⚠ " : p.fill ? "✎ " : "✗ ") + words));
     const control = box.querySelector(`[data-bind='${CSS.escape(p.field)}']`);
     if (control && !p.warning) control.setAttribute("aria-invalid", "true");
   }
