@@ -1,4 +1,4 @@
-# macOS and Linux. On Windows, double-click lap-ho-so.cmd (see README).
+# macOS and Linux. On Windows, double-click lap-ho-so.cmd or menu.cmd (see README).
 #   make dossier   — create .venv, install the runtime, build every dossier under inputs/
 #   make test      — the same set-up plus the test tools, then the test suite
 #   make web       — the editor in the browser (PORT=8765, NOBROWSER=1 for scripts)
@@ -12,11 +12,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 TEST_STAMP    := $(VENV)/.test-stamp
+BUNDLE_STAMP  := $(VENV)/.bundle-stamp
 export DVHT_VIA_MAKE := 1
 
 DOSSIER_ARGS := $(if $(UNIT),--unit $(UNIT)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force) $(if $(NOPDF),--no-pdf) $(if $(STRICT),--strict) $(if $(TEMPLATES),--templates $(TEMPLATES))
 
-.PHONY: web dossier test validate bench schema templates check-templates new-unit new-year history clean
+.PHONY: web dossier test validate bench schema templates check-templates new-unit new-year history bundle clean
 
 $(RUNTIME_STAMP): pyproject.toml
 	@echo "== Cài đặt (lần đầu mất khoảng một phút): tạo $(VENV) và cài các thư viện cần để lập hồ sơ"
@@ -29,6 +30,10 @@ $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
 	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
 	@touch $(TEST_STAMP)
 
+$(BUNDLE_STAMP): $(RUNTIME_STAMP) pyproject.toml
+	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[bundle]'
+	@touch $(BUNDLE_STAMP)
+
 dossier: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline dossier inputs $(DOSSIER_ARGS)
 
@@ -39,7 +44,7 @@ validate: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline validate inputs $(if $(STRICT),--strict)
 
 new-unit: $(RUNTIME_STAMP)
-	@$(BIN)/python -m pipeline new-unit $(SLUG) --name "$(NAME)" --year $(YEAR)
+	@$(BIN)/python -m pipeline new-unit $(SLUG) --name "$$NAME" --year "$$YEAR"  # from the environment: quotes in NAME stay
 
 new-year: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline new-year $(UNIT) $(YEAR)
@@ -59,8 +64,13 @@ schema: $(RUNTIME_STAMP)
 templates: $(RUNTIME_STAMP)
 	$(BIN)/python tools/make_templates.py
 
+# The offline install for Windows: dist/dvht-dossier-<version>-windows.zip (the project and every wheel it
+# needs on Windows 64-bit, CPython 3.11–3.13; needs PyPI here, not on the office PC)
+bundle: $(BUNDLE_STAMP)
+	@$(BIN)/python tools/bundle.py
+
 check-templates: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline check-templates
 
 clean:
-	rm -rf $(VENV) outputs/*/ outputs/.manifest.json .pytest_cache
+	rm -rf $(VENV) outputs/*/ outputs/.manifest.json .pytest_cache dist

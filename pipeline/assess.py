@@ -10,24 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.consistency import recognitions_fit, stale_figures
-from pipeline.criteria import load_catalogue
+from pipeline.criteria import catalogue_for
 from pipeline.evaluate import Assessment, contradictions, evaluate
 from pipeline.load import Loaded, load
-from pipeline.problems import raise_if_any
-from pipeline.validate import check
+from pipeline.problems import InputError, raise_if_any
+from pipeline.validate import carried_in_file, check
 
 
 def assess_file(path: str | Path, strict: bool = False) -> tuple[Loaded, Assessment]:
     """(loaded, assessment), the warnings in `loaded.warnings`. Raises InputError listing every problem
     (warnings included) when any is an error; a declared level the data contradicts is one."""
-    return assess_loaded(load(path), strict)
+    try:
+        loaded = load(path)
+    except InputError as exc:  # a file still to fill: what it carried from last year is listed with it
+        extra = carried_in_file(Path(path))
+        if extra:
+            raise InputError(list(exc.problems) + extra) from None
+        raise
+    return assess_loaded(loaded, strict)
 
 
 def assess_loaded(loaded: Loaded, strict: bool = False) -> tuple[Loaded, Assessment]:
     """The same checks on an input already loaded (`load` or `load_text`)."""
     problems = check(loaded)
     raise_if_any(problems)  # the rules must hold before anything is computed
-    assessment = evaluate(loaded.model, load_catalogue(loaded.model.regulation))
+    assessment = evaluate(loaded.model, catalogue_for(loaded.model))
     problems += [loaded.problem(("indicators", c.code, "declared_level"), c.message)
                  for c in contradictions(loaded.model, assessment)]
     problems += stale_figures(loaded, assessment)

@@ -76,7 +76,7 @@ def naive_docx(paths: list[Path], out: Path) -> int:
 def pipeline_docx(paths: list[Path], out: Path | None) -> int:
     """The pipeline's own stages, in this process: assess, contexts, compiled render (written to `out` if given)."""
     from pipeline.assess import assess_file
-    from pipeline.criteria import load_catalogue
+    from pipeline.criteria import catalogue_for
     from pipeline.documents import spec
     from pipeline.render import render_all
 
@@ -85,7 +85,7 @@ def pipeline_docx(paths: list[Path], out: Path | None) -> int:
     docs = 0
     for k, path in enumerate(paths):
         loaded, a = assess_file(path)
-        rendered, _ = render_all(loaded.model, a, load_catalogue(loaded.model.regulation))
+        rendered, _ = render_all(loaded.model, a, catalogue_for(loaded.model))
         for key, data in rendered.items():
             if out is not None:
                 (out / f"{k}-{spec(key).template}").write_bytes(data)

@@ -13,7 +13,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import sys
 import time
@@ -22,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.outputs import MANIFEST, BuildLocked, Lock, read_manifest, recover, swap_in, write_manifest  # noqa: F401
+from pipeline.outputs import (MANIFEST, BuildLocked, Lock, fingerprints, keep_by_hand, read_manifest, recover,  # noqa: F401
+                              swap_in, write_manifest)
 from pipeline.problems import InputError
+from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
 ROOT = Path(__file__).resolve().parent.parent
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 MERGED = "ho-so-tu-danh-gia.pdf"
 SUMMARY = "ket-qua-danh-gia.txt"
 MERGES_PER_WORKER = 4  # merges per worker below which a process pool costs more than it saves
@@ -94,14 +94,14 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     """Assess and render one input into `staging/<unit>__<year>/`; never touches the real output."""
     from pipeline.assess import assess_file
     from pipeline.commands.changes import RECORD, record
-    from pipeline.criteria import load_catalogue
+    from pipeline.criteria import catalogue_for
     from pipeline.documents import DOCUMENTS
     from pipeline.render import TemplateError, render_all
     from pipeline.summary import verdict_table
 
     try:
         loaded, assessment = assess_file(job.path, strict=strict)
-        catalogue = load_catalogue(loaded.model.regulation)
+        catalogue = catalogue_for(loaded.model)
         documents, skipped = render_all(loaded.model, assessment, catalogue, [Path(t) for t in job.templates])
     except InputError as exc:
         return Outcome(job.key, "failed", [f"{p.symbol} {p}" for p in exc.problems])
@@ -275,7 +275,9 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                     o.notes.append("PDF cũ không còn khớp với nội dung mới nên không giữ lại; lập lại khi có LibreOffice "
                                    "hoặc Word để có PDF mới")
             o.changes = _changes(final, Path(o.staged))
+            own = sorted(p.name for p in Path(o.staged).iterdir())
             try:
+                o.notes += keep_by_hand(final, Path(o.staged), entry)
                 swap_in(Path(o.staged), final, staging / "_old")
             except OSError as exc:
                 o.status, o.problems = "failed", [f"✗ {explain(exc)}; hồ sơ cũ giữ nguyên"]
@@ -283,7 +285,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                     manifest[o.key] = before[o.key]
                 continue
             manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": has_pdf, "warnings": o.problems,
-                               "files": sorted(p.name for p in final.iterdir()), "templates": o.templates}
+                               "files": own, "hashes": fingerprints(final, own), "templates": o.templates}
         if good:
             write_manifest(outputs, manifest)
         results += staged

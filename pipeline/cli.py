@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import traceback
 from pathlib import Path
@@ -23,10 +22,10 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.hints import command
 from pipeline.problems import InputError
+from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schema" / "input.schema.json"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
 
 def _out(text: str = "") -> None:
@@ -153,9 +152,11 @@ def cmd_schema(args) -> int:
 
 def _target(path: Path) -> tuple[Path, str | None, str | None]:
     """A file, a unit folder or the inputs folder → (inputs folder, unit, year)."""
+    from pipeline.sources.files import year_files
+
     if path.is_file() or path.suffix in (".yaml", ".yml"):
         return path.parent.parent, path.parent.name, path.stem
-    if path.is_dir() and any(re.fullmatch(r"\d{4}\.ya?ml", p.name) for p in path.iterdir()):  # a unit's folder
+    if path.is_dir() and year_files(path):  # a unit's folder
         return path.parent, path.name, None
     return path, None, None
 
@@ -166,6 +167,8 @@ def cmd_dossier(args) -> int:
     if args.unit is not None and not SLUG.match(args.unit):
         _out(f"✗ tên đơn vị “{args.unit}” không hợp lệ (chữ thường không dấu, số, “-”)")
         return 2
+    from pipeline.sources.files import year_files
+
     inputs, unit, year = _target(Path(args.inputs))
     unit, year = args.unit or unit, args.year or year
     known = _known_units(inputs)
@@ -173,7 +176,7 @@ def cmd_dossier(args) -> int:
         _err(f"Không có đơn vị “{args.unit}” trong {inputs}; các đơn vị có: {', '.join(known) or '(chưa có)'}")
         return 1
     if unit and args.year and known is not None:
-        years = sorted(p.stem for p in (inputs / unit).glob("*.y*ml"))
+        years = [str(y) for y in sorted(year_files(inputs / unit))]
         if str(args.year) not in years:
             _err(f"Đơn vị “{unit}” không có năm {args.year}; các năm có: {', '.join(years) or '(chưa có)'}")
             return 1
@@ -190,15 +193,45 @@ def _known_units(inputs: Path) -> list[str] | None:
     return sorted(p.name for p in inputs.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def _kinds_text() -> str:
+    from pipeline.commands.kinds import by_level
+
+    lines = []
+    for level, rows in by_level().items():
+        lines.append(f"Đơn vị {level}:")
+        for row in rows:
+            both = " (cả hai cấp: ghi --level)" if row.needs_level else ""
+            lines.append(f"  {row.code:<22} {row.label}{both}")
+    return "\n".join(lines)
+
+
+def cmd_kinds(args) -> int:
+    _out("Các loại đơn vị theo Điều 2 Thông tư 24 (mã dùng cho --kind và cho “kind:” trong tệp dữ liệu):")
+    _out(_kinds_text())
+    return 0
+
+
 def cmd_new_unit(args) -> int:
-    from pipeline.commands.new_unit import new_unit, slug_of
+    from pipeline.commands.new_unit import Refused, UnknownKind, new_unit, slug_of
 
     slug = args.slug or slug_of(args.name)
-    if not SLUG.match(slug):
-        _err(f"Tên thư mục “{slug}” không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu “-” (ví dụ tan-my)")
-        return 2
     try:
-        path = new_unit(Path(args.inputs), args.name, args.year, slug)
+        path = new_unit(Path(args.inputs), args.name, args.year, slug, kind=args.kind, level=args.level)
+    except Refused as exc:
+        _err(f"✗ {exc}")
+        return 2
+    except UnknownKind:
+        from pipeline.criteria import load_regulation
+
+        known = load_regulation("tt24-2023").kinds
+        if args.kind in known:
+            levels = " và ".join(LEVEL_WORDS[lv] for lv in known[args.kind].levels)
+            _err(f"Loại đơn vị “{args.kind}” ({known[args.kind].label}) chỉ được đánh giá ở {levels}, "
+                 f"không ở {LEVEL_WORDS.get(args.level, args.level)}.")
+        else:
+            _err(f"Không có loại đơn vị “{args.kind}”. Chọn một mã dưới đây:")
+            _err(_kinds_text())
+        return 2
     except FileExistsError as exc:
         again = command(f"dvht new-year {slug} {args.year + 1}", f"make new-year UNIT={slug} YEAR={args.year + 1}")
         _err(f"Đã có tệp {exc.args[0]}; không ghi đè. Để lập năm sau: {again}")
@@ -212,25 +245,34 @@ def cmd_new_unit(args) -> int:
 
 
 def cmd_new_year(args) -> int:
-    from pipeline.commands.new_year import NoEarlierYear, new_year
+    from pipeline.commands.new_unit import Refused
+    from pipeline.commands.new_year import NoEarlierYear, left_in_prose, new_year
 
     try:
         path, source = new_year(Path(args.inputs), args.unit, args.year)
+    except Refused as exc:
+        _err(f"✗ {exc}")
+        return 2
     except FileExistsError as exc:
         _err(f"Đã có tệp {exc.args[0]}; không ghi đè.")
         return 1
     except NoEarlierYear:
         known = _known_units(Path(args.inputs)) or []
         _err(f"Không có năm nào của đơn vị “{args.unit}” trong {args.inputs}; các đơn vị có: {', '.join(known) or '(chưa có)'}. "
-             "Đơn vị mới: dvht new-unit --name \"Ủy ban nhân dân xã …\" --year …")
+             "Đơn vị mới: " + command("dvht", ".venv/bin/dvht") + " new-unit --name \"Ủy ban nhân dân xã …\" --year …")
         return 1
     except InputError as exc:
         _err(f"✗ Tệp năm trước có lỗi, sửa trước khi chép sang năm mới: {_counts(exc.problems)}")
         _print_problems(exc.problems)
         return 1
-    _out(f"✓ Đã tạo {path} từ {source.name}: giữ đơn vị, Tổ, danh sách (họ tên, chức danh) và lời văn;")
+    _out(f"✓ Đã tạo {path} từ {source.name}: giữ nguyên tệp (chú thích, lời văn, đơn vị, Tổ, danh sách họ tên, chức danh);")
     _out("  xóa và đánh dấu “CẦN ĐIỀN” mọi số liệu của năm. Xem các chỗ cần điền: "
          + command(f"dvht validate {path}", "make validate"))
+    carried = left_in_prose(path, source)
+    if carried:
+        _out(f"  ⚠ {len(carried)} chỗ trong lời văn còn ngày tháng hoặc số văn bản của năm trước — xem lại từng chỗ:")
+        for problem in carried:
+            _out(f"    ⚠ {problem}")
     return 0
 
 
@@ -240,8 +282,15 @@ def cmd_staff(args) -> int:
 
     if args.action == "export":
         target = Path(args.xlsx) if args.xlsx else Path(args.input).with_suffix(".xlsx")
-        n = export(Path(args.input), target)
-        _out(f"✓ Đã ghi {target}: {n} người. Sửa trong Excel rồi nhập lại: dvht staff import {target} {args.input}")
+        try:
+            done = export(Path(args.input), target)
+        except ValueError as exc:
+            _err(f"✗ {exc}")
+            return 2
+        _out(f"✓ Đã ghi {target}: {done.people} người. Sửa trong Excel rồi nhập lại: "
+             f"{command('dvht', '.venv/bin/dvht')} staff import {target} {args.input}")
+        if done.kept:
+            _out(f"  ℹ Tệp {target.name} đã có từ trước: giữ lại thành {done.kept.name} (không ghi đè)")
         return 0
     try:
         n = import_(Path(args.xlsx), Path(args.input))
@@ -249,6 +298,10 @@ def cmd_staff(args) -> int:
         _err(f"✗ {args.xlsx}: {len(exc.problems)} lỗi — chưa nhập, tệp {args.input} giữ nguyên")
         for problem in exc.problems:
             _err(f"  ✗ {problem}")
+        return 1
+    except InputError as exc:
+        _err(f"✗ chưa nhập, tệp {args.input} giữ nguyên:")
+        _print_problems(exc.problems)
         return 1
     _out(f"✓ Đã nhập {n} người vào {args.input} (thay danh sách “staff”, giữ nguyên phần còn lại)")
     return 0
@@ -296,6 +349,9 @@ def cmd_check_templates(args) -> int:
 
 EXIT_CODES = """mã thoát: 0 thành công (có thể kèm cảnh báo); 1 dữ liệu hoặc mẫu có lỗi (hoặc cảnh báo khi dùng
 --strict); 2 dùng lệnh sai; 3 lỗi không mong đợi (chạy lại với --debug); 130 dừng bằng Ctrl-C."""
+
+
+LEVEL_WORDS = {"cap-huyen": "cấp huyện", "cap-tinh": "cấp tỉnh"}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -353,11 +409,22 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("new-unit", "tạo tệp dữ liệu cho một đơn vị mới (mọi chỗ cần điền được đánh dấu)",
                 "  dvht new-unit --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"
-                "  dvht new-unit tan-my --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025", cmd_new_unit)
+                "  dvht new-unit tan-my --name \"Ủy ban nhân dân xã Tân Mỹ\" --year 2025\n"
+                "  dvht new-unit --name \"Trường Trung học cơ sở Quảng Phú\" --kind thcs --year 2026\n"
+                "  dvht new-unit --name \"Công ty Cổ phần May Huế\" --kind doanh-nghiep --level cap-tinh --year 2026",
+                cmd_new_unit)
     p.add_argument("slug", nargs="?", metavar="TÊN_THƯ_MỤC", help="tên thư mục (mặc định: lấy từ tên đơn vị, ví dụ tan-my)")
     p.add_argument("--name", required=True, metavar="TÊN", help="tên đầy đủ, ví dụ “Ủy ban nhân dân xã Tân Mỹ”")
     p.add_argument("--year", type=int, required=True, metavar="NĂM", help="năm đánh giá")
     p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
+
+    p.add_argument("--kind", default="ubnd-xa", metavar="LOẠI",
+                   help="loại đơn vị (mặc định: ubnd-xa); “dvht kinds” liệt kê các loại, ví dụ thcs, thpt, doanh-nghiep")
+    p.add_argument("--level", choices=["cap-huyen", "cap-tinh"], default=None, metavar="CẤP",
+                   help="cấp đánh giá, công nhận: cap-huyen hoặc cap-tinh (chỉ cần với loại đơn vị có ở cả hai cấp)")
+
+    command("kinds", "liệt kê các loại đơn vị (Điều 2 Thông tư 24) và cấp đánh giá của từng loại",
+            "  dvht kinds\n  dvht new-unit --name \"Trường Trung học cơ sở Quảng Phú\" --kind thcs --year 2026", cmd_kinds)
 
     p = command("new-year", "tạo tệp năm mới từ năm gần nhất: giữ đơn vị, Tổ, danh sách, lời văn; đánh dấu số liệu cần điền",
                 "  dvht new-year quang-phu 2025", cmd_new_year)

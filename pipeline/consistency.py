@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline import placeholders
-from pipeline.criteria import load_catalogue
+from pipeline.criteria import catalogue_for
 from pipeline.evaluate import Assessment
 from pipeline.load import Loaded
 from pipeline.problems import Problem
@@ -74,7 +74,7 @@ def recognitions_fit(loaded: Loaded, a: Assessment) -> list[Problem]:
             early.append(loaded.problem(("recognitions", i, "year"), (
                 f"năm được công nhận {recognised_year(r)} trùng năm ra quyết định ({r.date:%d/%m/%Y}); theo Điều 10 quyết "
                 "công nhận ra trong năm sau năm đánh giá — kiểm tra lại"), warning=True))
-    req = plan(m, a.unit_level, load_catalogue(m.regulation))
+    req = plan(m, a.unit_level, catalogue_for(m))
     if req is None or req.earlier is None:
         return early
     where = ("recognitions", m.recognitions.index(req.earlier))

@@ -13,19 +13,22 @@ minh chứng phù hợp được đánh giá là không đạt”), whatever its
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
 from pipeline.criteria import (
+    AccreditationRule,
     Catalogue,
     CollectiveTitleRule,
+    DigitalLevelRule,
     Indicator,
     PercentageRule,
     QualitativeRule,
 )
 from pipeline.formatting import percent_beside, percent_share, percent_threshold
 from pipeline.model import DossierInput
-from pipeline.vocab import COLLECTIVE_TITLES, LEVEL_BY_CODE, NOT_APPLICABLE_LABEL, Level, rank
+from pipeline.vocab import COLLECTIVE_TITLES, DIGITAL_LEVELS, LEVEL_BY_CODE, NOT_APPLICABLE_LABEL, Level, rank
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Check:
     denominator: int | None = None
     percent: str | None = None
     threshold: str | None = None
-    fact: str | None = None  # the roster fact counted (percentage rules)
+    fact: str | None = None  # the roster fact counted (percentage rules); "learners" for the share of Người học
     evidence: bool = False  # the check of Điều 9 khoản 3 (suitable evidence), not of the indicator's content
 
 
@@ -127,6 +130,7 @@ class Assessment:
     indicator_tally: Tally
     criterion_tally: Tally
     staff_total: int
+    level: str = "cấp huyện"  # the level the unit is assessed at, as printed (“cấp tỉnh”)
 
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:
@@ -170,6 +174,26 @@ def reaches(count: int, total: int, min_percent: Fraction) -> bool:
     return Fraction(100 * count) >= min_percent * total
 
 
+def _learner_checks(rule: PercentageRule, model: DossierInput) -> tuple[Check, ...]:
+    """The second sentence of 3.1 for a Cơ sở giáo dục with “Người học”: their share at each level."""
+    part = rule.learners
+    learners = model.learners
+    if learners is None:  # validation refuses this; evaluated alone, no figures is not met
+        return tuple(Check(level, False, f"chưa có số liệu người học (learners) để tính tỷ lệ người học đạt danh hiệu "
+                                         f"“Công dân học tập” của Mức độ {level}", fact="learners")
+                     for level in (1, 2))
+    n, total = learners.learning_citizens, learners.total
+    checks = []
+    for level, t in ((1, part.level1), (2, part.level2)):
+        ok = reaches(n, total, t.min_percent)
+        shown = percent_beside(n, total, (part.level1.min_percent, part.level2.min_percent))
+        need = percent_threshold(t.min_percent)
+        text = (f"{n}/{total} người học đạt danh hiệu “Công dân học tập”, tỷ lệ {shown}, "
+                f"{'đáp ứng' if ok else 'chưa đạt'} mức tối thiểu {need} người học của Mức độ {level}")
+        checks.append(Check(level, ok, text, n, total, shown, need, "learners"))
+    return tuple(checks)
+
+
 def _percentage_checks(rule: PercentageRule, catalogue: Catalogue, counts: dict[str, int], total: int) -> tuple[Check, ...]:
     checks = []
     for level, t in ((1, rule.level1), (2, rule.level2)):
@@ -201,9 +225,46 @@ def _title_checks(rule: CollectiveTitleRule, title: str) -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def _qualitative_checks(met: bool | None) -> tuple[Check, ...]:
+def _qualitative_checks(met: bool | None, about: tuple[str, ...] = ()) -> tuple[Check, ...]:
     ok = bool(met)
-    return (Check(1, ok, f"Tổ tự đánh giá xác định đơn vị {'đáp ứng' if ok else 'chưa đáp ứng'} đầy đủ nội dung của chỉ tiêu "
+    also = "".join(f", gồm cả nội dung đối với {a}" for a in about)
+    return (Check(1, ok, f"Tổ tự đánh giá xác định đơn vị {'đáp ứng' if ok else 'chưa đáp ứng'} đầy đủ nội dung của chỉ tiêu"
+                         f"{also} (nội dung Mức độ 1 và Mức độ 2 như nhau)"),
+            Check(2, ok, ""))
+
+
+def _digital_checks(rule: DigitalLevelRule, held: str | None) -> tuple[Check, ...]:
+    """3.4 (3.5 at cấp tỉnh): the level the unit reached under the framework against each level's minimum."""
+    shown = (f"Đơn vị đạt mức độ chuyển đổi số “{DIGITAL_LEVELS[held]}” theo {rule.framework}" if held is not None
+             else f"Chưa khai mức độ chuyển đổi số của đơn vị theo {rule.framework}")
+    checks = []
+    for level, t in ((1, rule.level1), (2, rule.level2)):
+        ok = held is not None and rank("digital", held) >= rank("digital", t.at_least)
+        text = f"{shown}, {'đáp ứng' if ok else 'chưa đạt'} yêu cầu “{DIGITAL_LEVELS[t.at_least].lower()}” của Mức độ {level}"
+        checks.append(Check(level, ok, text))
+    return tuple(checks)
+
+
+def accredited(model: DossierInput) -> tuple[bool, str]:
+    """Whether the vocational accreditation is in force on 31/12 of the assessment year, and why in words."""
+    acc = model.vocational_accreditation
+    end = dt.date(model.year, 12, 31)
+    if acc is None or not acc.accredited:
+        return False, "Đơn vị chưa đạt kiểm định chất lượng giáo dục nghề nghiệp"
+    cert = f"giấy chứng nhận kiểm định chất lượng giáo dục nghề nghiệp{' số ' + acc.certificate if acc.certificate else ''}"
+    if acc.date is None or acc.valid_until is None:
+        return False, f"Chưa ghi ngày cấp và thời hạn của {cert}"
+    issued, until = acc.date.strftime("%d/%m/%Y"), acc.valid_until.strftime("%d/%m/%Y")
+    if acc.date > end:
+        return False, f"{cert.capitalize()} cấp ngày {issued}, sau năm đánh giá {model.year}"
+    if acc.valid_until < end:
+        return False, f"{cert.capitalize()} cấp ngày {issued} chỉ có giá trị đến ngày {until}, hết hạn trước 31/12/{model.year}"
+    return True, f"Đơn vị đạt kiểm định chất lượng giáo dục nghề nghiệp: {cert} cấp ngày {issued}, có giá trị đến ngày {until}"
+
+
+def _accreditation_checks(model: DossierInput) -> tuple[Check, ...]:
+    ok, why = accredited(model)
+    return (Check(1, ok, f"{why}, {'đáp ứng' if ok else 'chưa đáp ứng'} yêu cầu của Mức độ 1 và Mức độ 2 "
                          "(nội dung Mức độ 1 và Mức độ 2 như nhau)"),
             Check(2, ok, ""))
 
@@ -241,11 +302,18 @@ def _indicator(criterion: int, spec: Indicator, model: DossierInput, catalogue: 
     rule = spec.rule
     if isinstance(rule, PercentageRule):
         checks = _percentage_checks(rule, catalogue, counts, total)
+        if rule.learners is not None and rule.learners.concerns(kind):
+            checks = checks + _learner_checks(rule, model)  # staff's first: placeholders read them in order
     elif isinstance(rule, CollectiveTitleRule):
         checks = _title_checks(rule, model.collective_title)
+    elif isinstance(rule, DigitalLevelRule):
+        checks = _digital_checks(rule, model.digital_transformation)
+    elif isinstance(rule, AccreditationRule):
+        checks = _accreditation_checks(model)
     else:
         assert isinstance(rule, QualitativeRule)
-        checks = _qualitative_checks(model.indicators[code].met)
+        about = tuple(p.about for p in spec.parts if p.concerns(kind))
+        checks = _qualitative_checks(model.indicators[code].met, about)
     if not spec.applies_at(2, kind):
         label = catalogue.unit_kinds.get(kind, kind)
         checks = tuple(c for c in checks if c.level == 1) + (
@@ -283,6 +351,7 @@ def evaluate(model: DossierInput, catalogue: Catalogue) -> Assessment:
         indicator_tally=_tally([i.level for c in criteria for i in c.applicable]),
         criterion_tally=_tally(rated),
         staff_total=total,
+        level=catalogue.level_info.label,
     )
 
 

@@ -106,6 +106,7 @@ class Loaded:
     lines: dict[Path_, int] = field(repr=False)
     warnings: list[Problem] = field(default_factory=list, repr=False)
     text_lines: dict[Path_, int] = field(default_factory=dict, repr=False)  # first line of a text's content
+    notes: list[Problem] = field(default_factory=list, repr=False)  # warnings found while reading the text
 
     @property
     def name(self) -> str:
@@ -144,28 +145,15 @@ def strip_controls(text: str) -> str:
 
 
 def _decode(path: Path) -> str:
+    from pipeline.sources.files import DecodeError, decode
+
     name = str(path)
     try:
-        raw = read_bytes(path)
+        return decode(read_bytes(path)).text
     except SourceError as exc:
         raise InputError([Problem(name, None, "", str(exc).removeprefix(f"{name}: "))]) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError([Problem(name, None, "", "tệp UTF-16 bị hỏng; hãy lưu lại với mã hóa UTF-8")]) from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start]
-        raise InputError([Problem(name, line, "", (
-            f"tệp không phải mã hóa UTF-8 (byte 0x{byte:02X} không hợp lệ ở dòng {line}); "
-            "có thể tệp được lưu bằng Windows-1258, TCVN3 (ABC) hoặc VNI. "
-            "Hãy mở tệp và lưu lại với mã hóa UTF-8 (Notepad: Save As → Encoding: UTF-8)."
-        ))]) from None
+    except DecodeError as exc:
+        raise InputError([Problem(name, exc.line, "", exc.message)]) from None
 
 
 _YAML_HINTS = [
@@ -304,11 +292,28 @@ def _syntax_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     return Problem(name, line, "", f"lỗi cú pháp YAML ({detail})")
 
 
+_COMMENT_AFTER = re.compile(r"[ \t]+#(.*?)\r?$")
+# the notes the scaffold wrote after a free text (`strengths: CẦN ĐIỀN   # 2. Điểm mạnh`), left when the value is typed
+_SCAFFOLD_NOTE = re.compile(r"\s*(\d\.\s|[A-C]\.(\d\.)?\s|dùng \{|điểm mạnh nổi bật|những điểm yếu cơ bản)")
+
+
+def _is_prose(path: Path_) -> bool:
+    """A free-text field (descriptions, strengths, weaknesses, the report's sections), as `placeholders.text_fields`."""
+    from pipeline.placeholders import INDICATOR_TEXTS, REPORT_TEXTS
+
+    return ((len(path) == 3 and path[0] == "indicators" and path[2] in INDICATOR_TEXTS)
+            or (len(path) == 3 and path[0] == "criteria" and path[2] in ("strengths", "weaknesses"))
+            or (len(path) == 2 and path[0] == "report" and path[1] in REPORT_TEXTS))
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("{", "}"))
+
+
 class _Builder:
     """YAML node graph → plain Python values, recording lines and problems on the way."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, text: str = ""):
         self.name = name
+        self.text = text
+        self.warnings: list[Problem] = []  # plain values YAML cut at “ #” (see _cut_at_hash)
         self.lines: dict[Path_, int] = {}
         self.text_lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
@@ -338,15 +343,38 @@ class _Builder:
             self.problem(node, path, f"ngày “{clean_text(node.value)}” không hợp lệ: ngày này không tồn tại")
             return None
         if isinstance(value, str):
-            if value.strip() == FILL:
-                # the line of the marker itself: a `|` block's text starts on the line after its indicator
+            if value.strip() == FILL:  # named on the marker's own line (a `|` block's is the next one)
                 line = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
                 self.problems.append(Problem(self.name, line, field_path(path), f"cần điền{_meaning(path)}"))
                 return None
             # a `|` or `>` block's content starts on the line after its indicator
             self.text_lines[path] = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+            if not node.style and self.text:
+                self._cut_at_hash(node, path, value)
             return clean_text(value)
         return value
+
+    def _cut_at_hash(self, node: yaml.ScalarNode, path: Path_, value: str) -> None:
+        """A plain value followed on its line by what reads as the rest of a sentence, not a note: YAML
+        took ` #…` for a comment (`(máy #3, #5), cần thay thế.`). The raw line against the parsed value."""
+        end = node.end_mark.index
+        eol = self.text.find("\n", end)
+        m = _COMMENT_AFTER.match(self.text, end, len(self.text) if eol < 0 else eol)
+        if not m:
+            return
+        rest = m.group(1)
+        opened = sum(value.count(a) - value.count(b) for a, b in _PAIRS)
+        closed = sum(rest.count(b) - rest.count(a) for a, b in _PAIRS)
+        if _is_prose(path):  # free text is written as a `|` block: a comment after it is the cut, unless one of the scaffold's notes
+            if _SCAFFOLD_NOTE.match(rest):
+                return
+        elif rest[:1].isspace() and rest.strip() and opened <= 0 and closed <= 0:
+            return  # “name: …   # a note”: a comment as the example writes them
+        shown = rest.strip()
+        self.warnings.append(Problem(self.name, node.start_mark.line + 1, field_path(path), (
+            f"giá trị có thể bị cắt: YAML coi “#{shown[:50]}{'…' if len(shown) > 50 else ''}” là chú thích và chỉ đọc "
+            f"“{value[-40:]}”; nếu đó là lời văn, viết giá trị thành khối “|” (xuống dòng, thụt lề) hoặc trong ngoặc kép"),
+            warning=True))
 
     def _bad_tag(self, node: yaml.Node, path: Path_) -> None:
         self.problem(node, path, f"thẻ YAML “{node.tag}” không được phép; chỉ dùng giá trị văn bản, số, ngày, danh sách")
@@ -492,23 +520,25 @@ def compose(text: str):
     return yaml.compose(text, Loader=_loader())
 
 
-def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], dict[Path_, int]]:
-    """YAML text → (mapping, line map, problems of single values, first line of each text); raises InputError if unusable."""
+def parse(text: str, name: str, warnings: list[Problem] | None = None) -> tuple[dict, dict[Path_, int], list[Problem], dict[Path_, int]]:
+    """YAML text → (mapping, line map, problems of single values, first line of each text); raises InputError if
+    unusable. Warnings of the text itself (a value cut at “ #”) are added to `warnings` when given."""
     try:
         root = compose(text)
     except yaml.YAMLError:
         try:  # the pure-Python parser words syntax errors best: ask it for the message
-            yaml.compose(text, Loader=_PureLoader)
+            root = yaml.compose(text, Loader=_PureLoader)
         except yaml.YAMLError as exc:
             raise InputError([_syntax_problem(name, exc, text)]) from None
         except RecursionError:
             raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
-        raise  # libyaml refused what PyYAML accepts: not expected; shown as an unexpected error
+        # libyaml refused what PyYAML accepts (a BOM before a key): the pure-Python reading goes on, and
+        # names the character with its line (`_key`)
     except RecursionError:
         raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
     if root is None:
         raise InputError([Problem(name, 1, "", "tệp rỗng: chưa có dữ liệu (xem mẫu inputs/quang-phu/2024.yaml)")])
-    builder = _Builder(name)
+    builder = _Builder(name, text if warnings is not None else "")
     try:
         data = builder.build(root, ())
     except _TooLarge as exc:
@@ -518,6 +548,8 @@ def parse(text: str, name: str) -> tuple[dict, dict[Path_, int], list[Problem], 
         )]) from None
     except RecursionError:
         raise InputError([Problem(name, None, "", "cấu trúc lồng nhau quá sâu")]) from None
+    if warnings is not None:
+        warnings += builder.warnings
     if not isinstance(data, dict):
         raise InputError(builder.problems or [Problem(name, 1, "", "tệp phải là một bảng “tên trường: giá trị”, không phải danh sách hay một giá trị đơn")])
     return data, builder.lines, builder.problems, builder.text_lines
@@ -530,9 +562,10 @@ def load(path: str | Path) -> Loaded:
 
 
 def load_text(text: str, path: str | Path) -> Loaded:
-    """Parse and type-check `text` as if it were the file at `path` (the web editor checks what it would save)."""
+    """Parse and type-check the text of an input (`path` names it in problems), e.g. an edit not yet written."""
     path = Path(path)
-    data, lines, problems, text_lines = parse(strip_controls(text), str(path))
+    notes: list[Problem] = []
+    data, lines, problems, text_lines = parse(strip_controls(text), str(path), notes)
     try:
         model = DossierInput.model_validate(data)
     except ValidationError as exc:
@@ -540,8 +573,8 @@ def load_text(text: str, path: str | Path) -> Loaded:
         reported = {p.field for p in problems}  # a value already refused by the parser is not reported twice
         problems += [p for p in (_translate(loaded, err) for err in exc.errors(include_url=False)) if p.field not in reported]
     if problems:
-        raise InputError(problems)
-    return Loaded(path, model, lines, text_lines=text_lines)
+        raise InputError(problems + notes)
+    return Loaded(path, model, lines, text_lines=text_lines, notes=notes)
 
 
 def _translate(loaded: Loaded, err: dict) -> Problem:
@@ -584,10 +617,15 @@ _QUOTED = re.compile(r"'([^']*)'")
 def _integer_hint(given: Any, shown: str) -> str:
     """Why a typed value is not an integer, and how to write it."""
     text = str(given).strip() if isinstance(given, str) else ""
+    if re.fullmatch(r"[-+]?\d+", text):  # unquoted digits are read as a number: these were in quotes
+        return (f"phải là số nguyên, không phải văn bản trong dấu ngoặc (\"{text}\"): bỏ dấu ngoặc, viết {text.lstrip('+')}")
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
         digits = re.sub(r"\D", "", text)
         return (f"phải là số nguyên, không phải {shown}: viết {digits}, không dùng dấu chấm hay dấu phẩy "
                 "phân cách hàng nghìn")
+    if re.fullmatch(r"[-+]?\d+[.,]0+", text):  # after the thousands rule: 3.000 is three thousand
+        whole = re.split(r"[.,]", text)[0].lstrip("+")
+        return f"phải là số nguyên, không phải số thập phân {shown}: viết {whole}, không có phần “{text[len(whole):]}”"
     if re.fullmatch(r"\d+:\d+(:\d+)*", text):
         return f"phải là số nguyên, không phải {shown} (dấu “:” không dùng trong số)"
     if re.fullmatch(r"[-+]?0[xXoObB][0-9a-fA-F_]+", text):

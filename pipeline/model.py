@@ -21,10 +21,14 @@ from pipeline.vocab import (
     NO_WORDS,
     ROLE_LABELS,
     YES_WORDS,
+    DIGITAL_LEVELS,
+    UNIT_LEVELS,
     CollectiveTitle,
+    DigitalLevel,
     IndividualTitle,
     LevelCode,
     Role,
+    UnitLevel,
     by_label,
     yes_no,
 )
@@ -81,6 +85,8 @@ RoleIn = Annotated[Role, BeforeValidator(by_label(ROLE_LABELS)), _either(ROLE_LA
 IndividualTitleIn = Annotated[IndividualTitle, BeforeValidator(by_label(INDIVIDUAL_TITLES)), _either(INDIVIDUAL_TITLES)]
 CollectiveTitleIn = Annotated[CollectiveTitle, BeforeValidator(by_label(COLLECTIVE_TITLES)), _either(COLLECTIVE_TITLES)]
 LevelIn = Annotated[LevelCode, BeforeValidator(by_label(_LEVELS)), _either(_LEVELS)]
+UnitLevelIn = Annotated[UnitLevel, BeforeValidator(by_label(UNIT_LEVELS)), _either(UNIT_LEVELS)]
+DigitalLevelIn = Annotated[DigitalLevel, BeforeValidator(by_label(DIGITAL_LEVELS)), _either(DIGITAL_LEVELS)]
 # strict: a count is an integer as typed — never "3.000" read as 3, never true read as 1
 Count = Annotated[int, Strict(), Field(ge=0)]
 
@@ -101,10 +107,11 @@ class _Strict(BaseModel):
 class Unit(_Strict):
     name: Line = Field(description="Tên đầy đủ của đơn vị, ví dụ “Ủy ban nhân dân xã Quảng Phú”")
     short_name: Line = Field(description="Tên viết gọn, ví dụ “UBND xã Quảng Phú”")
-    kind: Slug = Field("ubnd-xa", description="Loại đơn vị học tập (mã trong bộ tiêu chí), hiện có: ubnd-xa")
+    kind: Slug = Field("ubnd-xa", description="Loại đơn vị (mã trong bộ tiêu chí, Điều 2 Thông tư 24), ví dụ ubnd-xa, thcs, thpt; “dvht kinds” liệt kê đủ")
+    level: UnitLevelIn | None = Field(None, description="Cấp đánh giá, công nhận: cap-huyen (cấp huyện) hoặc cap-tinh (cấp tỉnh); chỉ cần ghi với loại đơn vị có ở cả hai cấp")
     parent_agency: Line = Field(description="Cơ quan chủ quản, ví dụ “UBND huyện Quảng Điền”")
     place: Line = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Quảng Phú”")
-    collective_name: Line = Field("Ủy ban nhân dân", description="Tên tập thể lãnh đạo in ở dòng “TM. …”, ví dụ “Ủy ban nhân dân”")
+    collective_name: OptLine = Field("Ủy ban nhân dân", description="Tên tập thể lãnh đạo in ở dòng “TM. …”, ví dụ “Ủy ban nhân dân”; để trống (\"\") khi người đứng đầu tự ký, như Hiệu trưởng, Giám đốc")
 
 
 class Signer(_Strict):
@@ -167,6 +174,23 @@ class StaffCounts(_Strict):
     language_meets_job: Count = Field(description="Số người có ngoại ngữ đáp ứng vị trí việc làm (2.4)")
     advanced_worker: Count = Field(description="Số người đạt “Lao động tiên tiến” trở lên")
     learning_citizen: Count = Field(description="Số người đạt danh hiệu “Công dân học tập” (3.1)")
+
+
+class Learners(_Strict):
+    """“Người học” of a Cơ sở giáo dục (Điều 2 khoản 8): the second share of 3.1."""
+
+    total: Annotated[int, Strict(), Field(ge=1)] = Field(description="Tổng số người học (học sinh, sinh viên, học viên) trong năm đánh giá")
+    learning_citizens: Count = Field(description="Số người học đạt danh hiệu “Công dân học tập” theo Quyết định số 324/QĐ-KHVN")
+
+
+class Accreditation(_Strict):
+    """The vocational accreditation of a cơ sở giáo dục nghề nghiệp (3.5 at cấp huyện, 3.6 at cấp tỉnh)."""
+
+    accredited: YesNo = Field(description="Đã đạt kiểm định chất lượng giáo dục nghề nghiệp: có hoặc không")
+    certificate: OptLine = Field("", description="Số giấy chứng nhận kiểm định chất lượng")
+    date: Date | None = Field(None, description="Ngày cấp giấy chứng nhận (dd/mm/yyyy)")
+    valid_until: Date | None = Field(None, description="Giấy chứng nhận có giá trị đến ngày (dd/mm/yyyy)")
+    issuer: OptLine = Field("", description="Tổ chức kiểm định, cơ quan cấp giấy chứng nhận")
 
 
 class Evidence(_Strict):
@@ -237,6 +261,9 @@ class DossierInput(_Strict):
     staff: list[StaffMember] | None = Field(None, description="Danh sách thành viên (hoặc dùng staff_counts)")
     staff_counts: StaffCounts | None = Field(None, description="Số liệu tổng hợp thay cho danh sách")
     collective_title: CollectiveTitleIn = Field(description="Danh hiệu thi đua tập thể của đơn vị trong năm")
+    learners: Learners | None = Field(None, description="Người học và số đạt “Công dân học tập” (chỉ tiêu 3.1; chỉ với cơ sở giáo dục có “Người học”, Điều 2 khoản 8)")
+    digital_transformation: DigitalLevelIn | None = Field(None, description="Mức độ chuyển đổi số của đơn vị theo Quyết định số 4725/QĐ-BGDĐT (trường phổ thông, trung tâm GDTX) hoặc 4740/QĐ-BGDĐT (cơ sở giáo dục đại học): chua-dap-ung | co-ban | tot")
+    vocational_accreditation: Accreditation | None = Field(None, description="Kiểm định chất lượng giáo dục nghề nghiệp (chỉ với cơ sở giáo dục nghề nghiệp)")
     indicators: dict[str, IndicatorInput]
     criteria: dict[str, CriterionConclusion] = Field(description="Kết luận từng tiêu chí, khóa “1”, “2”, “3”")
     report: Report
@@ -270,6 +297,30 @@ class DossierInput(_Strict):
                                            for a in ind["assessors"]])
             out["indicators"][code] = ind
         return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _recognition_by_level(cls, data: Any) -> Any:
+        """Who receives and who recognises, when the input does not say, are its level's (cấp tỉnh: the Sở and the
+        Chủ tịch UBND tỉnh, Điều 11, 16), as the catalogue gives them; cấp huyện keeps the defaults above."""
+        if not isinstance(data, dict) or not isinstance(data.get("unit"), dict):
+            return data
+        from pipeline.criteria import load_regulation, resolve_level
+
+        unit, regulation = data["unit"], data.get("regulation") or "tt24-2023"
+        kind, level = unit.get("kind") or "ubnd-xa", unit.get("level")
+        if not (isinstance(regulation, str) and isinstance(kind, str) and isinstance(level, (str, type(None)))):
+            return data  # the model refuses these itself
+        if level is not None:
+            level = {"cấp huyện": "cap-huyen", "cấp tỉnh": "cap-tinh"}.get(" ".join(level.split()).casefold(), level)
+        resolved = resolve_level(regulation, kind, level)
+        if resolved is None or resolved == "cap-huyen":
+            return data
+        given = data.get("recognition")
+        if given is not None and not isinstance(given, dict):
+            return data
+        defaults = load_regulation(regulation).levels[resolved].recognition
+        return {**data, "recognition": {**defaults, **{k: v for k, v in (given or {}).items() if v is not None}}}
 
 
 def json_schema() -> dict:

@@ -10,6 +10,9 @@ _WORD_LOCK = (32, 33)  # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 
 
 def explain(exc: OSError, path: str | Path | None = None) -> str:
+    held = getattr(exc, "files", None)
+    if held is not None:  # outputs.HeldOpen: a dossier folder Windows would not rename
+        return _held_open(held, getattr(exc, "folder", ""))
     where = str(path or exc.filename or "")
     code = exc.errno
     if getattr(exc, "winerror", None) in _WORD_LOCK or (isinstance(exc, PermissionError) and _looks_open_in_word(where)):
@@ -31,6 +34,16 @@ def explain(exc: OSError, path: str | Path | None = None) -> str:
     if code == errno.ENAMETOOLONG:
         return f"đường dẫn quá dài: {where}"
     return f"lỗi hệ điều hành khi xử lý {where} (mã {code}): {exc.strerror or exc}"
+
+
+def _held_open(files: list, folder) -> str:
+    if not files:
+        return (f"một tệp trong thư mục {folder} đang mở (trong Word, trình đọc PDF hoặc đang được OneDrive đồng bộ), "
+                "nên không thay được hồ sơ: đóng các tệp của thư mục đó rồi chạy lại")
+    names = ", ".join(str(f) for f in files)
+    if len(files) == 1:
+        return f"tệp {names} đang mở trong Word (hoặc chương trình khác): đóng tệp đó rồi chạy lại"
+    return f"các tệp {names} đang mở trong Word (hoặc chương trình khác): đóng các tệp đó rồi chạy lại"
 
 
 def _looks_open_in_word(where: str) -> bool:

@@ -8,9 +8,11 @@ crash; a file held open by Word is named.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 MANIFEST = ".manifest.json"
@@ -93,23 +95,167 @@ def _alive_windows(pid: int) -> bool:  # pragma: no cover - Windows only
     return True
 
 
+class HeldOpen(PermissionError):
+    """A dossier folder that cannot be renamed because files in it are open (Word, a PDF reader)."""
+
+    def __init__(self, folder: Path, files: list[Path]):
+        super().__init__(errno.EACCES, "held open", str(files[0] if files else folder))
+        self.winerror = 32  # ERROR_SHARING_VIOLATION, as Windows says it for the file itself
+        self.folder, self.files = folder, files
+
+
 def swap_in(staged: Path, final: Path, trash_root: Path) -> None:
     """Replace `final` by `staged` with two renames; the old folder is removed only afterwards.
-    A file of the old folder held open (Word on Windows) makes the first rename fail: nothing changes."""
+    On Windows a folder cannot be renamed while a file in it is open (Word, a PDF reader): the first
+    rename fails, nothing changes, and the error names the open files (`HeldOpen`)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
     if final.exists():
         trash_root.mkdir(parents=True, exist_ok=True)
         old = trash_root / f"{final.parent.name}__{final.name}"
-        os.replace(final, old)
+        try:
+            _rename(final, old)
+        except PermissionError as exc:
+            held = held_open(final)
+            if held or _windows():
+                raise HeldOpen(final, held) from exc
+            raise
     try:
-        os.replace(staged, final)
+        _rename(staged, final)
     except OSError:
         if old is not None:
             os.replace(old, final)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+RENAME_TRIES = 4  # on Windows: a virus scanner or OneDrive holds a new file for a moment
+
+
+def _rename(src: Path, dst: Path) -> None:
+    for attempt in range(RENAME_TRIES if _windows() else 1):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == RENAME_TRIES - 1 or not _windows():
+                raise
+            time.sleep(0.25 * (attempt + 1))
+
+
+def _windows() -> bool:
+    return os.name == "nt"
+
+
+def held_open(folder: Path) -> list[Path]:
+    """The files of `folder` another program has open. On Windows each file is tried for exclusive
+    access; elsewhere (and as a second opinion) the owner files Word (`~$…`) and LibreOffice
+    (`.~lock.…#`) leave beside the document they opened name it."""
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+    except OSError:
+        return []
+    documents = [p for p in files if not _is_owner_file(p.name)]
+    if _windows():
+        held = [p for p in documents if _in_use(p)]
+        if held:
+            return held
+    owners = [p.name for p in files if _is_owner_file(p.name)]
+    return [p for p in documents if any(_owns(o, p.name) for o in owners)]
+
+
+def _is_owner_file(name: str) -> bool:
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+def _owns(owner: str, name: str) -> bool:
+    if owner.startswith(".~lock."):
+        return owner[len(".~lock."):-1] == name
+    # Word: "~$" before a short name, in place of its first one or two characters otherwise
+    rest = owner[2:]
+    return name.endswith(rest) and 0 <= len(name) - len(rest) <= 2 and len(rest) >= 3
+
+
+def _in_use(path: Path) -> bool:  # pragma: no cover - Windows only
+    """Open with no sharing at all: fails with a sharing violation while any other program has it open."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    kernel32.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, wintypes.LPVOID,
+                                     wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
+    handle = kernel32.CreateFileW(str(path), 0x80000000, 0, None, 3, 0x80, None)  # GENERIC_READ, no share, OPEN_EXISTING
+    if handle == wintypes.HANDLE(-1).value:
+        return ctypes.get_last_error() in (32, 33)  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+    kernel32.CloseHandle(handle)
+    return False
+
+HAND_EDITED = "sua tay"  # `to-trinh-de-nghi-cong-nhan (sua tay 2026-12-01).docx`
+WATCHED = (".docx",)  # the files an officer opens and edits by hand
+
+
+def fingerprints(folder: Path, names: list[str]) -> dict[str, str]:
+    """sha256 of each Word file among `names` as the pipeline wrote it, to tell a hand edit later."""
+    import hashlib
+
+    out = {}
+    for name in names:
+        if name.endswith(WATCHED):
+            try:
+                out[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+            except OSError:
+                pass
+    return out
+
+
+def keep_by_hand(final: Path, staged: Path, entry: dict, day=None) -> list[str]:
+    """Before `staged` replaces `final`: every Word file changed since the pipeline wrote it (its sha256
+    differs from the one recorded then) is kept in `staged` as `<name> (sua tay <date>).docx`, and every
+    file the pipeline did not write (the officer's own, an earlier hand-edited copy) is carried over as it
+    is. Returns what was kept, in the officer's words, for the run's report."""
+    import datetime as dt
+    import hashlib
+
+    if not final.is_dir():
+        return []
+    recorded = entry.get("hashes") if isinstance(entry.get("hashes"), dict) else {}
+    ours = set(entry.get("files") or []) if isinstance(entry.get("files"), list) else set()
+    day = (day or dt.date.today()).isoformat()
+    notes = []
+    for path in sorted(final.iterdir()):
+        name = path.name
+        if path.is_dir() and not path.is_symlink():
+            if name not in ours and not (staged / name).exists():
+                shutil.copytree(path, staged / name, symlinks=True)
+                notes.append(f"giữ nguyên thư mục {name} (không do máy lập) trong thư mục hồ sơ")
+            continue
+        if not path.is_file() or path.is_symlink():
+            continue
+        if name in ours or name in recorded:
+            want = recorded.get(name)
+            if not want:
+                continue
+            if hashlib.sha256(path.read_bytes()).hexdigest() == want:
+                continue
+            kept = _free_name(staged, f"{path.stem} ({HAND_EDITED} {day})", path.suffix)
+            shutil.copy2(path, staged / kept)
+            notes.append(f"{name} đã được sửa tay sau lần lập trước: bản sửa tay giữ lại thành “{kept}” cạnh bản mới "
+                         "(chép phần đã sửa vào tệp .yaml nếu cần, để lần lập sau có sẵn)")
+        elif not (staged / name).exists():
+            shutil.copy2(path, staged / name)
+            if HAND_EDITED not in name:
+                notes.append(f"giữ nguyên tệp {name} (không do máy lập) trong thư mục hồ sơ")
+    return notes
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> str:
+    for n in range(1, 1000):
+        name = f"{stem}{'' if n == 1 else f' {n}'}{suffix}"
+        if not (folder / name).exists():
+            return name
+    raise FileExistsError(folder / (stem + suffix))
 
 
 def recover(outputs: Path) -> None:

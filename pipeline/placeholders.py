@@ -34,6 +34,12 @@ COUNTED = {
     "ty_le": "tỷ lệ phần trăm",
 }
 
+LEARNERS = {
+    "nguoi_hoc_so": "số người học đạt “Công dân học tập”",
+    "nguoi_hoc_phan_so": "số người học đạt/tổng số người học",
+    "nguoi_hoc_ty_le": "tỷ lệ người học đạt “Công dân học tập”",
+}
+
 # the free-text fields placeholders may stand in, as paths below the input's root
 INDICATOR_TEXTS = ("description", "strengths", "weaknesses")
 REPORT_TEXTS = ("general_situation", "purpose", "process_summary", "other_conclusions")
@@ -57,6 +63,9 @@ def known(catalogue: Catalogue, unit_kind: str) -> dict[str, str]:
                     names[f"{code}.{key}"] = f"{meaning} (chỉ tiêu {code})"
                     if _second_fact_differs(spec.rule):
                         names[f"{code}.{key}_muc_2"] = f"{meaning} theo yêu cầu Mức độ 2 (chỉ tiêu {code})"
+                if spec.rule.learners is not None and spec.rule.learners.concerns(unit_kind):
+                    for key, meaning in LEARNERS.items():
+                        names[f"{code}.{key}"] = f"{meaning} (chỉ tiêu {code})"
     return names
 
 
@@ -90,7 +99,12 @@ def values(model: DossierInput, a: Assessment) -> dict[str, str]:
         if not r.applicable:
             continue
         out[f"{r.code}.muc"] = r.label
-        counted = [c for c in r.checks if c.numerator is not None]
+        learners = next((c for c in r.checks if c.fact == "learners" and c.numerator is not None), None)
+        if learners is not None:
+            out[f"{r.code}.nguoi_hoc_so"] = padded(learners.numerator)
+            out[f"{r.code}.nguoi_hoc_phan_so"] = f"{learners.numerator}/{learners.denominator}"
+            out[f"{r.code}.nguoi_hoc_ty_le"] = learners.percent
+        counted = [c for c in r.checks if c.numerator is not None and c.fact != "learners"]
         for i, c in enumerate(counted[:2]):
             if i == 1 and c.fact == counted[0].fact:
                 break

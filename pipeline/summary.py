@@ -8,7 +8,8 @@ from pipeline.vocab import Level
 
 
 def verdict_table(model: DossierInput, a: Assessment) -> str:
-    lines = [f"{model.unit.name} — năm {a.year} — {a.regulation}", f"Tổng số thành viên: {a.staff_total}", ""]
+    lines = [f"{model.unit.name} — năm {a.year} — {a.regulation}, “Đơn vị học tập” {a.level}",
+             f"Tổng số thành viên: {a.staff_total}", ""]
     for c in a.criteria:
         lines.append(f"Tiêu chí {c.number}: {c.title_level1}")
         for i in c.indicators:
@@ -28,10 +29,10 @@ def verdict_table(model: DossierInput, a: Assessment) -> str:
 
 def shortfalls(model: DossierInput, a: Assessment) -> str:
     """Per counted indicator, the people who do not meet it (`evaluate --chi-tiet`): the reviewer's first question."""
-    from pipeline.criteria import PercentageRule, load_catalogue
+    from pipeline.criteria import PercentageRule, catalogue_for
     from pipeline.evaluate import unmet
 
-    cat = load_catalogue(model.regulation)
+    cat = catalogue_for(model)
     if model.staff is None:
         return "Dữ liệu ghi số liệu tổng hợp (staff_counts), không có danh sách từng người: không liệt kê được người chưa đạt."
     missing = unmet(model, cat)

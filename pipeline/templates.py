@@ -293,12 +293,12 @@ def check_one(name: str, data: bytes, context: dict | None) -> tuple[list[str], 
 def example_contexts() -> dict[str, dict]:
     """The context every document gets for the project's example input (the real one)."""
     from pipeline.assess import assess_file
-    from pipeline.criteria import load_catalogue
+    from pipeline.criteria import catalogue_for
     from pipeline.render import build_contexts
 
     example = EXAMPLE
     loaded, a = assess_file(example)
-    contexts, _ = build_contexts(loaded.model, a, load_catalogue(loaded.model.regulation))
+    contexts, _ = build_contexts(loaded.model, a, catalogue_for(loaded.model))
     return contexts
 
 

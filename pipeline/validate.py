@@ -17,15 +17,80 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import placeholders
-from pipeline.criteria import Catalogue, QualitativeRule, available, load_catalogue
+from pipeline.criteria import (
+    AccreditationRule,
+    Catalogue,
+    DigitalLevelRule,
+    PercentageRule,
+    QualitativeRule,
+    available,
+    catalogue_for,
+    load_catalogue,
+    load_regulation,
+)
 from pipeline.load import Loaded, load
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Problem, raise_if_any
+from pipeline.sources.files import is_unit_folder
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-UNIT_FOLDER = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 DEADLINE = (1, 15)  # the dossier goes out before 15 January of the year after the assessment year
 TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)  # districts abolished (Nghị quyết 202/2025/QH15)
+
+
+YEARS = (2000, 2099)
+PREFIXES = ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")
+KINDS = ("phường", "xã", "thị trấn", "đặc khu")
+_NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def year_problem(year: int, catalogue: Catalogue | None = None) -> str | None:
+    """The one year rule (validate, new-unit, new-year): 2000–2099 and not before the regulation."""
+    cat = catalogue or load_catalogue("tt24-2023")
+    if not YEARS[0] <= year <= YEARS[1]:
+        return f"năm {year} không hợp lệ: năm đánh giá phải từ {YEARS[0]} đến {YEARS[1]}"
+    if year < cat.first_year:
+        return f"năm {year} trước khi {cat.name} có hiệu lực (áp dụng từ năm {cat.first_year})"
+    return None
+
+
+def place_of(name: str) -> str:
+    """“Ủy ban nhân dân xã Tân Mỹ” → “Tân Mỹ”."""
+    rest = " ".join(name.split())
+    for prefix in PREFIXES:
+        if rest.casefold().startswith(prefix):
+            rest = rest[len(prefix):].strip()
+            break
+    for kind in KINDS:
+        if rest.casefold() == kind:
+            return ""
+        if rest.casefold().startswith(kind + " "):
+            return rest[len(kind):].strip()
+    return rest
+
+
+def short_name_of(name: str) -> str:
+    """“Ủy ban nhân dân xã Tân Mỹ” → “UBND xã Tân Mỹ”."""
+    rest = " ".join(name.split())
+    for prefix in PREFIXES:
+        if rest.casefold().startswith(prefix):
+            return "UBND " + rest[len(prefix):].strip()
+    return rest
+
+
+def unit_name_problem(name: str) -> str | None:
+    """The one rule for a unit's name (validate, new-unit): one line, no control characters, and a place
+    after “Ủy ban nhân dân” / “UBND” and xã, phường… (“UBND xã” alone names no unit)."""
+    from pipeline.sources.files import slug
+
+    m = _NAME_CONTROLS.search(name)
+    if m:
+        what = {"\n": "xuống dòng", "\r": "xuống dòng", "\t": "Tab"}.get(m.group(0), f"ký tự điều khiển U+{ord(m.group(0)):04X}")
+        return f"tên đơn vị có {what}; ghi tên trên một dòng, ví dụ “Ủy ban nhân dân xã Tân Mỹ”"
+    place = place_of(name)
+    if not place or not slug(place):
+        return (f"tên đơn vị “{' '.join(name.split())}” chưa có địa danh; ghi đủ, ví dụ “Ủy ban nhân dân xã Tân Mỹ”")
+    return None
 
 
 def _fmt(d: dt.date) -> str:
@@ -42,23 +107,181 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Problem]:
     if m.regulation not in available():
         add(p(("regulation",), f"không có bộ tiêu chí “{m.regulation}”; hiện có: {', '.join(available())}"))
         return problems
-    cat = load_catalogue(m.regulation)
+    reg = load_regulation(m.regulation)
+    kind_problems = _check_kind(loaded, reg)
+    problems += kind_problems
+    cat = catalogue_for(m)
 
-    if not 2000 <= m.year <= 2099:
-        add(p(("year",), f"năm {m.year} không hợp lệ: năm đánh giá phải từ 2000 đến 2099"))
-    elif m.year < cat.first_year:
-        add(p(("year",), f"năm {m.year} trước khi {cat.name} có hiệu lực (áp dụng từ năm {cat.first_year})"))
+    why = year_problem(m.year, cat)
+    if why:
+        add(p(("year",), why))
+    why = unit_name_problem(m.unit.name)
+    if why:
+        add(p(("unit", "name"), why))
     problems += check_location(loaded)
-    if m.unit.kind not in cat.unit_kinds:
-        add(p(("unit", "kind"), f"loại đơn vị “{m.unit.kind}” không có trong {cat.name}; chọn một trong: {', '.join(cat.unit_kinds)}"))
 
     problems += _check_team(loaded)
     problems += _check_staff(loaded)
-    problems += _check_indicators(loaded, cat)
+    if not kind_problems:  # which indicators and facts apply depends on the kind and level
+        problems += _check_indicators(loaded, cat)
+        problems += _check_kind_facts(loaded, cat)
     problems += _check_report(loaded)
     problems += _check_dates(loaded, today or dt.date.today())
     problems += _check_placeholders(loaded, cat)
+    problems += loaded.notes
+    problems += carried_over(loaded)
     return problems
+
+
+def _check_kind(loaded: Loaded, reg) -> list[Problem]:
+    """The unit's kind is one of Điều 2's, and its level one the kind is assessed at (named when it has two)."""
+    m, p = loaded.model, loaded.problem
+    kind = reg.kinds.get(m.unit.kind)
+    if kind is None:
+        return [p(("unit", "kind"), f"loại đơn vị “{m.unit.kind}” không có trong {reg.name}; chọn một trong: "
+                                    f"{', '.join(reg.kinds)} (lệnh “dvht kinds” liệt kê tên và cấp của từng loại)")]
+    names = {lv: info.label for lv, info in reg.levels.items()}
+    shown = " hoặc ".join(f"{lv} ({names[lv]})" for lv in kind.levels)
+    if m.unit.level is not None and m.unit.level not in kind.levels:
+        return [p(("unit", "level"), f"{kind.label} được đánh giá, công nhận ở {' và '.join(names[lv] for lv in kind.levels)}, "
+                                     f"không ở {names[m.unit.level]}; ghi level: {shown}")]
+    if kind.level_for(m.unit.level) is None:
+        return [p(("unit",), f"{kind.label} có ở cả cấp huyện và cấp tỉnh: ghi “level:” trong unit, {shown} "
+                             "(theo cơ quan quản lý của đơn vị, Điều 2 khoản 3–4 Thông tư 24)")]
+    return []
+
+
+def _check_kind_facts(loaded: Loaded, cat: Catalogue) -> list[Problem]:
+    """The facts only some kinds have (learners, digital level, vocational accreditation): present when an
+    applicable indicator counts them, absent otherwise; consistent in themselves."""
+    m, p = loaded.model, loaded.problem
+    kind = m.unit.kind
+    label = cat.unit_kinds[kind]
+    needs = {"learners": [], "digital_transformation": [], "vocational_accreditation": []}
+    for crit in cat.criteria:
+        for spec in crit.indicators:
+            code = f"{crit.number}.{spec.number}"
+            if not spec.applies(kind):
+                continue
+            rule = spec.rule
+            if isinstance(rule, PercentageRule) and rule.learners is not None and rule.learners.concerns(kind):
+                needs["learners"].append(code)
+            if isinstance(rule, DigitalLevelRule):
+                needs["digital_transformation"].append(code)
+            if isinstance(rule, AccreditationRule):
+                needs["vocational_accreditation"].append(code)
+    what = {"learners": "số người học (learners: total, learning_citizens)",
+            "digital_transformation": "mức độ chuyển đổi số (digital_transformation: chua-dap-ung | co-ban | tot)",
+            "vocational_accreditation": "kiểm định chất lượng giáo dục nghề nghiệp (vocational_accreditation)"}
+    out = []
+    for field, codes in needs.items():
+        given = getattr(m, field) is not None
+        if codes and not given:
+            out.append(p((), f"thiếu {what[field]}: chỉ tiêu {', '.join(codes)} của {label.lower()} được tính từ số liệu này"))
+        elif given and not codes:
+            out.append(p((field,), f"{label} không có chỉ tiêu nào dùng “{field}” ở {cat.level_info.label}; xóa mục này"))
+    if m.learners is not None and m.learners.learning_citizens > m.learners.total:
+        out.append(p(("learners", "learning_citizens"),
+                     f"{m.learners.learning_citizens} người học vượt quá tổng số người học ({m.learners.total})"))
+    acc = m.vocational_accreditation
+    if acc is not None and acc.accredited:
+        for key, name in (("date", "ngày cấp giấy chứng nhận"), ("valid_until", "thời hạn giá trị của giấy chứng nhận")):
+            if getattr(acc, key) is None:
+                out.append(p(("vocational_accreditation",), f"đã đạt kiểm định (accredited: có) thì ghi {name} ({key})"))
+        if acc.date is not None and acc.valid_until is not None and acc.valid_until < acc.date:
+            out.append(p(("vocational_accreditation", "valid_until"), "thời hạn giấy chứng nhận trước ngày cấp"))
+    return out
+
+
+
+_DATES = (  # (pattern, group of the year, groups that must be a day 1–31 and a month 1–12)
+    (re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\d/])"), 3, (1, 2)),
+    (re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{4})(?![\d/])"), 2, (None, 1)),
+    (re.compile(r"(?i)\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b"), 3, (1, 2)),
+    (re.compile(r"(?i)(?<!ngày )\btháng\s+(\d{1,2})\s+năm\s+(\d{4})\b"), 2, (None, 1)),
+)
+_DOC_NUMBER = re.compile(r"(?<![\w/])\d{1,4}/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)+(?![\w/])")  # 45/QĐ-UBND, 10/TTr-UBND
+
+
+def carried_over(loaded: Loaded) -> list[Problem]:
+    """Warnings for what a new year carries in its prose: a date of an earlier year, and a document number
+    that the unit's previous year file also holds (“Quyết định số 45/QĐ-UBND” of last year)."""
+    return carried_in(loaded, loaded.model.year, placeholders.text_fields(loaded.model))
+
+
+def carried_in(loaded: Loaded, year_now: int, texts) -> list[Problem]:
+    """`carried_over` on given (path, text) pairs: also for a file not finished yet (new-year's)."""
+    out: list[Problem] = []
+    previous = _previous_year_text(Path(loaded.name), year_now)
+    for path, text in texts:
+        if not isinstance(text, str) or not text:
+            continue
+        for pattern, year_group, (day, month) in _DATES:
+            for found in pattern.finditer(text):
+                year = int(found.group(year_group))
+                if year >= year_now or (day and not 1 <= int(found.group(day)) <= 31) or not 1 <= int(found.group(month)) <= 12:
+                    continue
+                out.append(loaded.problem(path, (
+                    f"cần xem lại: “{found.group(0)}” trong lời văn là của năm {year}, trước năm đánh giá {year_now} "
+                    f"(chép từ năm trước?) — sửa cho năm {year_now}, hoặc giữ nếu đúng là văn bản năm {year}"),
+                    at=(text, found.start()), warning=True))
+        if previous is None:
+            continue
+        name, earlier = previous
+        for found in _DOC_NUMBER.finditer(text):
+            if re.search(rf"(?<![\w/]){re.escape(found.group(0))}(?![\w/])", earlier):
+                out.append(loaded.problem(path, (
+                    f"cần xem lại: số văn bản “{found.group(0)}” trong lời văn cũng có trong tệp năm trước {name} "
+                    f"(văn bản của năm trước?) — thay bằng văn bản năm {year_now}, hoặc giữ nếu đúng"),
+                    at=(text, found.start()), warning=True))
+    return out
+
+
+def raw_texts(data: dict):
+    """(path, text) of the free texts of an input read but not validated (a file still holding CẦN ĐIỀN)."""
+    def get(node, *path):
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+    for code, ind in (get(data, "indicators") or {}).items() if isinstance(get(data, "indicators"), dict) else ():
+        for name in placeholders.INDICATOR_TEXTS:
+            yield ("indicators", code, name), get(ind, name)
+    for key, conclusion in (get(data, "criteria") or {}).items() if isinstance(get(data, "criteria"), dict) else ():
+        for name in ("strengths", "weaknesses"):
+            yield ("criteria", key, name), get(conclusion, name)
+    for name in placeholders.REPORT_TEXTS:
+        yield ("report", name), get(data, "report", name)
+
+
+def carried_in_file(path: Path) -> list[Problem]:
+    """`carried_over` for a file that does not load yet (its CẦN ĐIỀN listed first): never raises."""
+    from pipeline.load import parse, read_text
+
+    try:
+        data, lines, _, text_lines = parse(read_text(path), str(path))
+    except InputError:
+        return []
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        return []
+    loaded = Loaded(Path(path), None, lines, text_lines=text_lines)  # type: ignore[arg-type]
+    return carried_in(loaded, int(year), raw_texts(data))
+
+
+def _previous_year_text(path: Path, year: int) -> tuple[str, str] | None:
+    """(name, text) of the unit's latest file of an earlier year, if there is one that reads."""
+    from pipeline.load import read_text
+    from pipeline.sources.files import year_files
+
+    earlier = {y: p for y, p in year_files(path.parent).items() if y < year and len(p) == 1}
+    if not earlier:
+        return None
+    source = earlier[max(earlier)][0]
+    try:
+        return source.name, read_text(source)
+    except InputError:
+        return None
 
 
 def check_location(loaded: Loaded) -> list[Problem]:
@@ -71,7 +294,7 @@ def check_location(loaded: Loaded) -> list[Problem]:
     elif int(stem) != m.year:
         out.append(loaded.problem(("year",), f"năm {m.year} khác với tên tệp {path.name} (tệp của năm {stem}?)"))
     folder = path.resolve().parent.name
-    if not UNIT_FOLDER.match(folder):
+    if not is_unit_folder(folder):
         out.append(loaded.problem((), (
             f"thư mục “{folder}” không dùng được làm tên đơn vị: chỉ gồm chữ thường không dấu, số và dấu “-” "
             "(ví dụ inputs/quang-phu/2024.yaml)")))
@@ -184,7 +407,7 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
             continue
         _, spec = cat.indicator(code)
         if not spec.applies(m.unit.kind):
-            out.append(p(where, f"chỉ tiêu {code} không áp dụng cho loại đơn vị “{m.unit.kind}”; xóa mục này"))
+            out.append(p(where, f"chỉ tiêu {code} không áp dụng cho loại đơn vị “{m.unit.kind}” ({cat.unit_kinds[m.unit.kind].lower()}); xóa mục này"))
             continue
         if len(ind.assessors) != 2:
             out.append(p(where + ("assessors",), f"mỗi chỉ tiêu phải có đúng 02 người đánh giá, hiện có {len(ind.assessors)}"))
@@ -199,7 +422,9 @@ def _check_indicators(loaded: Loaded, cat: Catalogue) -> list[Problem]:
         if qualitative and ind.met is None:
             out.append(p(where, "chỉ tiêu định tính: thiếu “met: true” (đạt) hoặc “met: false” (không đạt)"))
         if not qualitative and ind.met is not None:
-            source = "danh sách thành viên" if spec.rule.kind == "percentage" else "danh hiệu tập thể (collective_title)"
+            source = {"percentage": "danh sách thành viên", "collective_title": "danh hiệu tập thể (collective_title)",
+                      "digital_level": "mức độ chuyển đổi số (digital_transformation)",
+                      "accreditation": "kiểm định chất lượng (vocational_accreditation)"}[spec.rule.kind]
             out.append(p(where + ("met",), f"chỉ tiêu {code} được tính từ {source}; xóa “met”"))
         out += _check_evidence(loaded, cat, code, ind)
     for crit in cat.criteria:

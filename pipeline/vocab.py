@@ -44,7 +44,20 @@ COLLECTIVE_TITLES = {
 }
 CollectiveTitle = Literal["khong", "tap-the-lao-dong-tien-tien", "tap-the-lao-dong-xuat-sac", "co-thi-dua", "co-thi-dua-chinh-phu"]
 
-TITLE_SCALES = {"individual": list(INDIVIDUAL_TITLES), "collective": list(COLLECTIVE_TITLES)}
+# The digital-transformation levels of Quyết định số 4725/QĐ-BGDĐT (schools) and 4740/QĐ-BGDĐT (universities),
+# lowest first: 3.4 asks “mức đáp ứng cơ bản” at Mức độ 1, “mức đáp ứng tốt” at Mức độ 2.
+DIGITAL_LEVELS = {
+    "chua-dap-ung": "Mức chưa đáp ứng",
+    "co-ban": "Mức đáp ứng cơ bản",
+    "tot": "Mức đáp ứng tốt",
+}
+DigitalLevel = Literal["chua-dap-ung", "co-ban", "tot"]
+
+# The levels of recognition (Điều 2 khoản 3–4): an input's `unit.level`.
+UNIT_LEVELS = {"cap-huyen": "cấp huyện", "cap-tinh": "cấp tỉnh"}
+UnitLevel = Literal["cap-huyen", "cap-tinh"]
+
+TITLE_SCALES = {"individual": list(INDIVIDUAL_TITLES), "collective": list(COLLECTIVE_TITLES), "digital": list(DIGITAL_LEVELS)}
 
 
 def rank(scale: str, code: str) -> int:
@@ -126,4 +139,4 @@ BUILTIN_ABBREVIATIONS = {
 }
 
 
-ALL_LABELS = {**INDIVIDUAL_TITLES, **COLLECTIVE_TITLES, **ROLE_LABELS, **{LEVEL_CODES[lv]: LEVEL_LABELS[lv] for lv in Level}}
+ALL_LABELS = {**INDIVIDUAL_TITLES, **COLLECTIVE_TITLES, **DIGITAL_LEVELS, **UNIT_LEVELS, **ROLE_LABELS, **{LEVEL_CODES[lv]: LEVEL_LABELS[lv] for lv in Level}}

@@ -66,12 +66,24 @@ YEARLY = {"team.decision.number", "team.decision.date", "team.decision.grounds[1
 
 
 def test_new_year_keeps_the_unit_and_marks_exactly_the_yearly_facts(inputs):
-    res = run_cli("new-year", "quang-phu", "2025", "--inputs", str(inputs))
+    made = res = run_cli("new-year", "quang-phu", "2025", "--inputs", str(inputs))
     assert res.returncode == 0, res.stderr
     path = inputs / "quang-phu" / "2025.yaml"
     res = run_cli("validate", str(path))
     found = problems_of(res)
+    carried = [(f, m) for f, m in found if m.startswith("cần xem lại")]
+    found = [(f, m) for f, m in found if not m.startswith("cần xem lại")]
     assert all(message.startswith("cần điền") for _, message in found)
+    # last year's dates and the decision's number left in the prose: each named, validate and new-year alike
+    assert sorted((f, m.split("“")[1].split("”")[0]) for f, m in carried) == [
+        ('indicators."1.1".description', "01/2024"), ('indicators."1.3".description', "31/12/2024"),
+        ("report.process_summary", "20/6/2024"), ("report.process_summary", "68/QĐ-UBND")]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for line in res.stderr.splitlines():
+        if "cần xem lại" in line:
+            n, shown = int(line.split(".yaml:", 1)[1].split(":", 1)[0]), line.split("“")[1].split("”")[0]
+            assert shown in lines[n - 1], (n, lines[n - 1])
+    assert made.stdout.count("cần xem lại") == 4  # new-year said it too
     fields = {f for f, _ in found}
     old = load(EXAMPLE).model
     expected = set(YEARLY)
@@ -244,3 +256,72 @@ def test_past_recognitions_are_checked(write_input):
     loaded, a = assess_file(write_input(two))
     assert int(a.unit_level) == 2
     assert any(w.field == "request.date" and "chưa đủ 12 tháng" in w.message and "16/03/2025" in w.message for w in loaded.warnings)
+
+
+# ---------------------------------------------------------------- every kind of unit (issue 26)
+
+def _scaffold(tmp_path, name, kind, level=None):
+    from pipeline.commands.new_unit import new_unit
+    from pipeline.load import FILL, parse
+
+    path = new_unit(tmp_path / "inputs", name, 2026, kind=kind, level=level)
+    data, *_ = parse(path.read_text(encoding="utf-8"), path.name)
+    return path, data, FILL
+
+
+def test_new_unit_for_a_lower_secondary_school_asks_what_it_needs(tmp_path):
+    path, data, fill = _scaffold(tmp_path, "Trường Trung học cơ sở Quảng Phú", "thcs")
+    text = path.read_text(encoding="utf-8")
+    assert "kind: thcs" in text and "Trường trung học cơ sở" in text and "\n  level:" not in text
+    assert data["unit"]["collective_name"] == ""  # the Hiệu trưởng signs in his or her own name
+    assert sorted(data["indicators"]) == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5",
+                                          "3.1", "3.2", "3.3", "3.4"]
+    assert "digital_transformation: CẦN ĐIỀN" in text  # 3.4
+    assert "learners" not in data and "vocational_accreditation" not in data  # pupils are not Người học; not vocational
+
+
+def test_new_unit_for_an_upper_secondary_school_asks_for_its_learners(tmp_path):
+    path, data, fill = _scaffold(tmp_path, "Trường Trung học phổ thông Tam Giang", "thpt")
+    text = path.read_text(encoding="utf-8")
+    assert "learners:\n  total: CẦN ĐIỀN" in text and "learning_citizens: CẦN ĐIỀN" in text
+    assert "3.4" in data["indicators"] and "3.5" not in data["indicators"] and "3.6" not in data["indicators"]
+
+
+def test_new_unit_for_a_two_level_kind(tmp_path):
+    path, data, fill = _scaffold(tmp_path, "Công ty Cổ phần May Huế", "doanh-nghiep", "cap-tinh")
+    assert data["unit"]["level"] == "cap-tinh"
+    assert "1.3" not in data["indicators"] and "2.4" not in data["indicators"]  # not a state body; economic
+    path, data, fill = _scaffold(tmp_path, "Trường Cao đẳng Nghề Huế", "co-so-gdnn", "cap-tinh")
+    assert "3.6" in data["indicators"] and "3.5" not in data["indicators"]
+    assert "vocational_accreditation:\n  accredited: CẦN ĐIỀN" in path.read_text(encoding="utf-8")
+    path, data, fill = _scaffold(tmp_path, "Hội Khuyến học huyện A", "hoi-khuyen-hoc")
+    assert "level: CẦN ĐIỀN" in path.read_text(encoding="utf-8")  # two levels, none given: the officer says
+
+
+def test_new_year_of_a_school_clears_its_yearly_facts(tmp_path):
+    from pipeline.commands.new_year import new_year
+    from pipeline.load import parse
+
+    folder = tmp_path / "inputs" / "thpt-tam-giang"
+    folder.mkdir(parents=True)
+    shutil.copy(EXAMPLE.parent.parent / "thpt-tam-giang" / "2024.yaml", folder / "2024.yaml")
+    path, _ = new_year(tmp_path / "inputs", "thpt-tam-giang", 2025)
+    text = path.read_text(encoding="utf-8")
+    assert "kind: thpt" in text and "learners:\n  total: CẦN ĐIỀN" in text and "digital_transformation: CẦN ĐIỀN" in text
+    data, *_ = parse(text, path.name)
+    assert "3.4" in data["indicators"] and "3.6" not in data["indicators"]
+
+
+def test_kinds_command_and_a_wrong_kind(tmp_path):
+    res = run_cli("kinds")
+    assert res.returncode == 0
+    huyen, tinh = res.stdout.split("Đơn vị cấp tỉnh:")
+    assert "thcs" in huyen and "Trường trung học cơ sở" in huyen and "thcs " not in tinh
+    assert "thpt " in tinh and "Trường trung học phổ thông" in tinh and "thpt " not in huyen
+    assert "doanh-nghiep" in huyen and "doanh-nghiep" in tinh
+    res = run_cli("new-unit", "--name", "Trường X", "--kind", "truong-cap-2", "--year", "2026", "--inputs", str(tmp_path))
+    assert res.returncode == 2 and "Không có loại đơn vị “truong-cap-2”" in res.stderr and "thcs" in res.stderr
+    assert "Traceback" not in res.stderr and not list(tmp_path.iterdir())
+    res = run_cli("new-unit", "--name", "Trường X", "--kind", "thpt", "--level", "cap-huyen", "--year", "2026",
+                  "--inputs", str(tmp_path))
+    assert res.returncode == 2 and "chỉ được đánh giá ở cấp tỉnh" in res.stderr

@@ -133,7 +133,7 @@ def test_all_level_two():
 def test_example_matches_readme():
     _, a = assess_file(EXAMPLE)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- example-verdicts -->")[1]
+    block = readme.split("<!-- example-verdicts -->")[1].split("<!-- /example-verdicts -->")[0]
     claimed = dict(re.findall(r"^\|\s*(\d\.\d)\s*\|[^|]*\|\s*([^|]+?)\s*\|$", block, re.M))
     assert claimed == {i.code: i.label for i in a.indicators}
     unit = re.search(r"đơn vị: \*\*(.+?)\*\*", block).group(1)
@@ -395,3 +395,169 @@ def test_an_empty_text_is_not_called_a_list(write_input):
         assess_file(write_input(text))
     [p] = exc.value.problems
     assert p.field == "unit.short_name" and p.message == "không được để trống"
+
+
+# ---------------------------------------------------------------- schools and other kinds (issue 26)
+
+THCS = ROOT / "inputs" / "thcs-quang-phu" / "2024.yaml"
+THPT = ROOT / "inputs" / "thpt-tam-giang" / "2024.yaml"
+THPT_BASE, *_ = parse(THPT.read_text(encoding="utf-8"), "thpt")
+TINH = load_catalogue("tt24-2023", "cap-tinh")
+
+
+def _readme_table(marker):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"<!-- {marker} -->")[1].split(f"<!-- /{marker} -->")[0]
+    claimed = dict(re.findall(r"^\|\s*(\d\.\d)\s*\|[^|]*\|\s*([^|]+?)\s*\|$", block, re.M))
+    return claimed, re.search(r"đơn vị: \*\*(.+?)\*\*", block).group(1)
+
+
+@pytest.mark.parametrize("path, marker", [(THCS, "thcs-verdicts"), (THPT, "thpt-verdicts")])
+def test_school_examples_match_readme(path, marker):
+    _, a = assess_file(path)
+    claimed, unit = _readme_table(marker)
+    assert claimed == {i.code: i.label for i in a.indicators}
+    assert unit == a.unit_level.label
+
+
+def test_thcs_example_by_hand():
+    """42 staff: 2.5 is 38/42 = 90,5% (Mức độ 1); 3.4 “mức đáp ứng cơ bản” (Mức độ 1); pupils are not Người học."""
+    _, a = assess_file(THCS)
+    assert a.unit_level == Level.LEVEL_1 and [c.level for c in a.criteria] == [Level.LEVEL_2, Level.LEVEL_1, Level.LEVEL_1]
+    assert a.indicator("2.5").level == Level.LEVEL_1 and a.indicator("3.4").level == Level.LEVEL_1
+    assert not a.indicator("3.5").applicable
+    assert not any(c.fact == "learners" for c in a.indicator("3.1").checks)
+    assert [i.code for i in a.indicators][-1] == "3.5"  # cấp huyện: five indicators in Tiêu chí 3
+
+
+def test_thpt_example_by_hand():
+    """75 staff at 97,3% but 1215/1260 = 96,4% of learners: 3.1 is Mức độ 1, and so is the unit."""
+    _, a = assess_file(THPT)
+    r = a.indicator("3.1")
+    assert r.level == Level.LEVEL_1
+    assert [(c.numerator, c.denominator, c.met) for c in r.checks if c.fact == "learners"] == [(1215, 1260, True), (1215, 1260, False)]
+    assert [(c.numerator, c.met) for c in r.checks if c.fact == "learning_citizen"] == [(73, True), (73, True)]
+    assert a.unit_level == Level.LEVEL_1 and [c.level for c in a.criteria] == [Level.LEVEL_2, Level.LEVEL_2, Level.LEVEL_1]
+    assert [i.code for i in a.indicators][-3:] == ["3.4", "3.5", "3.6"]
+    assert a.indicator("3.4").level == Level.LEVEL_2
+    assert not a.indicator("3.5").applicable and not a.indicator("3.6").applicable
+
+
+def thpt(**changes):
+    data = dict(THPT_BASE)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return evaluate(DossierInput.model_validate(data), TINH)
+
+
+@pytest.mark.parametrize("learning, total, expected", [
+    (1197, 1260, Level.LEVEL_1),    # 95% exactly
+    (1196, 1260, Level.NOT_MET),    # 94,92%
+    (1223, 1260, Level.LEVEL_2),    # 97,06%
+    (1222, 1260, Level.LEVEL_1),    # 96,98%: never “97%”
+    (97, 100, Level.LEVEL_2), (95, 100, Level.LEVEL_1), (94, 100, Level.NOT_MET),
+])
+def test_learners_share_of_31_is_exact(learning, total, expected):
+    r = thpt(learners={"total": total, "learning_citizens": learning}).indicator("3.1")
+    assert r.level == expected
+    if expected == Level.LEVEL_1 and learning == 1222:
+        assert "96,9%" in r.figures
+
+
+def test_learners_and_staff_both_count():
+    """Staff below 90% fails 3.1 whatever the learners; learners below 95% fail it whatever the staff."""
+    staff = dict(THPT_BASE["staff_counts"], learning_citizen=67)  # 67/75 = 89,3%
+    assert thpt(staff_counts=staff, learners={"total": 100, "learning_citizens": 100}).indicator("3.1").level == Level.NOT_MET
+    assert thpt(learners={"total": 100, "learning_citizens": 90}).indicator("3.1").level == Level.NOT_MET
+
+
+@pytest.mark.parametrize("held, expected", [("chua-dap-ung", Level.NOT_MET), ("co-ban", Level.LEVEL_1), ("tot", Level.LEVEL_2),
+                                            ("Mức đáp ứng cơ bản", Level.LEVEL_1), ("mức đáp ứng tốt", Level.LEVEL_2)])
+def test_digital_level_of_34(held, expected):
+    r = thpt(digital_transformation=held).indicator("3.4")
+    assert r.level == expected
+    assert "Quyết định số 4725/QĐ-BGDĐT" in r.figures
+
+
+def test_digital_level_of_a_university_is_35_under_4740():
+    data = dict(THPT_BASE, unit=dict(THPT_BASE["unit"], kind="dai-hoc"), digital_transformation="co-ban")
+    data["indicators"] = dict(data["indicators"])
+    data["indicators"]["3.5"] = data["indicators"].pop("3.4")
+    a = evaluate(DossierInput.model_validate(data), TINH)
+    assert not a.indicator("3.4").applicable and a.indicator("3.5").level == Level.LEVEL_1
+    assert "4740/QĐ-BGDĐT" in a.indicator("3.5").figures
+
+
+def vocational(level, accreditation, code):
+    cat = load_catalogue("tt24-2023", level)
+    data = dict(THPT_BASE, unit=dict(THPT_BASE["unit"], kind="co-so-gdnn", level=level), vocational_accreditation=accreditation)
+    data.pop("digital_transformation")
+    data["indicators"] = dict(data["indicators"])
+    data["indicators"][code] = data["indicators"].pop("3.4")
+    return evaluate(DossierInput.model_validate(data), cat).indicator(code)
+
+
+@pytest.mark.parametrize("level, code", [("cap-huyen", "3.5"), ("cap-tinh", "3.6")])
+@pytest.mark.parametrize("accreditation, expected", [
+    ({"accredited": True, "certificate": "15/GCN-KĐCL", "date": "10/05/2022", "valid_until": "10/05/2027"}, Level.LEVEL_2),
+    ({"accredited": True, "date": "10/05/2020", "valid_until": "31/12/2024"}, Level.LEVEL_2),   # in force on 31/12
+    ({"accredited": True, "date": "10/05/2019", "valid_until": "30/12/2024"}, Level.NOT_MET),  # expired the day before
+    ({"accredited": True, "date": "05/01/2025", "valid_until": "05/01/2030"}, Level.NOT_MET),  # after the year
+    ({"accredited": False}, Level.NOT_MET),
+    ({"accredited": "không"}, Level.NOT_MET),
+])
+def test_vocational_accreditation_in_force_on_31_december(level, code, accreditation, expected):
+    r = vocational(level, accreditation, code)
+    assert r.level == expected
+    assert "kiểm định chất lượng giáo dục nghề nghiệp" in r.figures
+
+
+def huyen(kind, **changes):
+    data = dict(BASE, unit=dict(BASE["unit"], kind=kind, level="cap-huyen"), **changes)
+    return evaluate(DossierInput.model_validate(data), CAT)
+
+
+def test_an_enterprise_has_no_13_no_24_and_no_level_2_requirement_in_33():
+    a = huyen("doanh-nghiep")
+    assert not a.indicator("1.3").applicable and not a.indicator("2.4").applicable
+    r = a.indicator("3.3")
+    assert r.level == Level.LEVEL_2 and "không đặt yêu cầu này đối với doanh nghiệp" in r.figures
+    # Điều 8, each level by its own article: Điều 6's 3.3 is not met, Điều 7's asks an enterprise nothing
+    assert huyen("doanh-nghiep", collective_title="khong").indicator("3.3").meets == (False, True)
+    assert huyen("ubnd-xa", collective_title="khong").indicator("3.3").meets == (False, False)
+
+
+def test_the_preschool_sentence_concerns_public_preschools_only():
+    public, private = huyen("mam-non"), huyen("mam-non-tu-thuc")
+    for code in ("1.2", "3.2"):
+        assert "gồm cả nội dung đối với nhà trẻ, trường mẫu giáo, trường mầm non công lập" in public.indicator(code).figures
+        assert "mầm non" not in private.indicator(code).figures
+        assert "mầm non" not in huyen("ubnd-xa").indicator(code).figures
+    assert not private.indicator("1.3").applicable and public.indicator("1.3").applicable
+
+
+def test_existing_input_without_level_is_cap_huyen():
+    from pipeline.criteria import catalogue_for, level_of
+
+    model = DossierInput.model_validate(BASE)
+    assert model.unit.level is None and level_of(model) == "cap-huyen" and catalogue_for(model).level == "cap-huyen"
+    legacy = DossierInput.model_validate(dict(BASE, unit=dict(BASE["unit"], kind="co-quan")))
+    assert level_of(legacy) == "cap-huyen"  # a code of the cấp-huyện-only catalogue keeps its level
+    both = DossierInput.model_validate(dict(BASE, unit=dict(BASE["unit"], kind="doanh-nghiep")))
+    assert level_of(both) is None  # two levels, none named: validation asks
+    assert level_of(DossierInput.model_validate(THPT_BASE)) == "cap-tinh"
+
+
+def test_who_receives_by_default_follows_the_level():
+    """A cấp tỉnh unit that does not say who receives sends to the Sở and asks the Chủ tịch UBND tỉnh (Điều 11, 16);
+    what the input says wins; cấp huyện keeps the Phòng and the Chủ tịch UBND huyện."""
+    data = {k: v for k, v in THPT_BASE.items() if k != "recognition"}
+    r = DossierInput.model_validate(data).recognition
+    assert (r.scope, r.receiver, r.authority) == ("cấp tỉnh", "Sở Giáo dục và Đào tạo", "Chủ tịch Ủy ban nhân dân tỉnh")
+    r = DossierInput.model_validate(dict(data, recognition={"receiver": "Sở Giáo dục và Đào tạo thành phố Huế"})).recognition
+    assert r.receiver == "Sở Giáo dục và Đào tạo thành phố Huế" and r.scope == "cấp tỉnh"
+    r = DossierInput.model_validate({k: v for k, v in BASE.items() if k != "recognition"}).recognition
+    assert (r.scope, r.receiver) == ("cấp huyện", "Phòng Giáo dục và Đào tạo huyện")

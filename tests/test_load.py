@@ -163,3 +163,41 @@ def test_control_characters_removed_on_load(write_input):
     text = edit(text, "gương mẫu trong phong trào học tập suốt đời.\n", 'gương mẫu trong phong trào học tập suốt đời."\n')
     model = load(write_input(text)).model
     assert model.indicators["3.1"].strengths == "Cán bộ, công chức gương mẫu trong phong trào học tập suốt đời."
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_bom_before_a_top_level_key_is_named_by_both_parsers(write_input, monkeypatch, pure):
+    monkeypatch.setenv("DVHT_PURE_YAML", pure)
+    text = edit(EXAMPLE_TEXT, "\ncollective_title:", "\n\ufeffcollective_title:")
+    with pytest.raises(InputError) as exc:
+        load(write_input(text))
+    [problem] = exc.value.problems
+    assert problem.line == line_of(text, "\ufeffcollective_title:") and "BOM (U+FEFF) ở cột 1" in problem.message
+
+
+@pytest.mark.parametrize("old,new,shown,write", [
+    ("year: 2024", 'year: "2024"', '("2024")', "viết 2024"),
+    ("year: 2024", "year: '2024'", '("2024")', "viết 2024"),
+    ("year: 2024", "year: 2024.0", "“2024.0”", "viết 2024, không có phần “.0”"),
+])
+def test_a_number_in_quotes_or_with_a_decimal_part_says_so(write_input, old, new, shown, write):
+    text = edit(EXAMPLE_TEXT, old, new)
+    with pytest.raises(InputError) as exc:
+        load(write_input(text))
+    [problem] = [p for p in exc.value.problems if p.field == "year"]
+    assert shown in problem.message and write in problem.message
+    if "(" in shown:
+        assert "dấu ngoặc" in problem.message
+
+
+def test_a_quoted_count_says_to_remove_the_quotes(write_input):
+    from conftest import EXAMPLE_TEXT as T
+
+    start, end = T.index("\nstaff:"), T.index("\ncollective_title:")
+    counts = ('\nstaff_counts:\n  total: "30"\n  discipline: 30\n  training_completed: 29\n  digital_training: 28\n'
+              '  language_certificate: 18\n  language_meets_job: 9\n  advanced_worker: 28\n  learning_citizen: 29\n')
+    text = T[:start] + counts + T[end:]
+    with pytest.raises(InputError) as exc:
+        load(write_input(text))
+    found = [p for p in exc.value.problems if p.field == "staff_counts.total"]
+    assert found and 'dấu ngoặc ("30"): bỏ dấu ngoặc, viết 30' in found[0].message

@@ -191,6 +191,115 @@ def test_a_docx_open_in_word_is_named(project, monkeypatch):
     assert held.exists()
 
 
+def _windows_rename_refused(monkeypatch, folder: Path, calls: list | None = None, times: int = 10**6):
+    """os.replace as Windows answers it for a folder with an open file inside: PermissionError, WinError 5,
+    naming the folder (not the file)."""
+    import pipeline.outputs as outputs_mod
+
+    real = os.replace
+    left = [times]
+
+    def replace(src, dst, *a, **k):
+        if Path(src) == folder and left[0] > 0:
+            left[0] -= 1
+            if calls is not None:
+                calls.append(src)
+            exc = PermissionError(13, "Access is denied", str(src), None, str(dst))
+            exc.winerror = 5
+            raise exc
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(outputs_mod.os, "replace", replace)
+
+
+def _built(project) -> Path:
+    lines: list[str] = []
+    assert build_all(project / "inputs", project / "outputs", pdf=False, progress=False, out=lines.append) == 0
+    return project / "outputs" / "quang-phu" / "2024"
+
+
+def _rebuild(project) -> tuple[int, str]:
+    lines: list[str] = []
+    code = build_all(project / "inputs", project / "outputs", pdf=False, force=True, progress=False, out=lines.append)
+    return code, "\n".join(lines)
+
+
+@pytest.mark.parametrize("owner, opened", [
+    ("~$u-3-bao-cao-tu-danh-gia.docx", "mau-3-bao-cao-tu-danh-gia.docx"),  # Word, a long name: its first two letters replaced
+    (".~lock.to-trinh-de-nghi-cong-nhan.docx#", "to-trinh-de-nghi-cong-nhan.docx"),  # LibreOffice
+])
+def test_a_docx_open_during_a_rebuild_is_named_from_the_folder_rename(project, monkeypatch, owner, opened):
+    """The rebuild renames the unit-year folder; Windows refuses it (naming the folder) while Word has a file
+    of it open. The message names the open file, not a permission problem, and the old dossier stays whole."""
+    folder = _built(project)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / owner).write_bytes(b"owner")
+    _windows_rename_refused(monkeypatch, folder)
+    code, text = _rebuild(project)
+    assert code == 1
+    assert f"tệp {folder / opened} đang mở trong Word" in text and "đóng tệp đó rồi chạy lại" in text, text
+    assert "hồ sơ cũ giữ nguyên" in text and "kiểm tra quyền" not in text
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != owner} == before
+    assert not list((project / "outputs").glob(".staging-*"))
+    monkeypatch.undo()
+    (folder / owner).unlink()
+    assert _rebuild(project)[0] == 0  # closed: the next run goes through
+
+
+def test_on_windows_the_open_files_are_found_by_trying_them(project, monkeypatch):
+    import pipeline.outputs as outputs_mod
+
+    folder = _built(project)
+    monkeypatch.setattr(outputs_mod, "_windows", lambda: True)
+    monkeypatch.setattr(outputs_mod, "time", type("T", (), {"sleep": staticmethod(lambda s: None)}))
+    held = {"mau-2-bang-tong-hop.docx", "quyet-dinh-thanh-lap-to.docx"}
+    monkeypatch.setattr(outputs_mod, "_in_use", lambda p: p.name in held)
+    calls: list = []
+    _windows_rename_refused(monkeypatch, folder, calls)
+    code, text = _rebuild(project)
+    assert code == 1 and len(calls) == outputs_mod.RENAME_TRIES  # tried again: a scanner lets go in a moment
+    assert f"các tệp {folder / 'mau-2-bang-tong-hop.docx'}, {folder / 'quyet-dinh-thanh-lap-to.docx'} đang mở trong Word" in text
+    assert "đóng các tệp đó rồi chạy lại" in text
+
+    monkeypatch.setattr(outputs_mod, "_in_use", lambda p: False)  # nothing to name: still the likely cause, in words
+    code, text = _rebuild(project)
+    assert code == 1 and f"một tệp trong thư mục {folder} đang mở" in text and "kiểm tra quyền" not in text
+
+
+def test_on_windows_a_file_held_for_a_moment_does_not_fail_the_rebuild(project, monkeypatch):
+    import pipeline.outputs as outputs_mod
+
+    folder = _built(project)
+    monkeypatch.setattr(outputs_mod, "_windows", lambda: True)
+    monkeypatch.setattr(outputs_mod, "time", type("T", (), {"sleep": staticmethod(lambda s: None)}))
+    calls: list = []
+    _windows_rename_refused(monkeypatch, folder, calls, times=2)
+    code, text = _rebuild(project)
+    assert code == 0 and len(calls) == 2, text
+
+
+def test_a_real_permission_problem_elsewhere_is_still_one(project, monkeypatch):
+    folder = _built(project)
+    _windows_rename_refused(monkeypatch, folder)  # no owner file, not Windows: permissions, as before
+    code, text = _rebuild(project)
+    assert code == 1 and "không có quyền ghi hoặc đọc" in text and "đang mở" not in text
+
+
+@pytest.mark.parametrize("owner, name, owns", [
+    ("~$u-3-bao-cao-tu-danh-gia.docx", "mau-3-bao-cao-tu-danh-gia.docx", True),
+    ("~$abc.docx", "abc.docx", True),
+    ("~$bcdefg.docx", "abcdefg.docx", True),
+    ("~$u-3-bao-cao-tu-danh-gia.docx", "mau-2-bang-tong-hop.docx", False),
+    ("~$u-3-bao-cao-tu-danh-gia.docx", "u-3-bao-cao-tu-danh-gia.docx.pdf", False),
+    (".~lock.mau-2-bang-tong-hop.docx#", "mau-2-bang-tong-hop.docx", True),
+    (".~lock.mau-2-bang-tong-hop.docx#", "mau-2-bang-tong-hop.pdf", False),
+])
+def test_owner_files_name_their_document(owner, name, owns):
+    from pipeline.outputs import _owns
+
+    assert _owns(owner, name) is owns
+
+
 # ---------------------------------------------------------------- PDFs are never lost
 
 def _fake_pdfs(sources, outdir):

@@ -156,3 +156,81 @@ def test_cli_validate_folder_exit_codes(tmp_path, write_input):
     assert res.returncode == 1
     assert "✓" in res.stdout and "số lẻ" in res.stderr and "xa-khac/2024.yaml" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+# ---------------------------------------------------------------- kinds of unit, levels, kind-specific facts (issue 26)
+
+from conftest import ROOT  # noqa: E402
+
+THCS_TEXT = (ROOT / "inputs" / "thcs-quang-phu" / "2024.yaml").read_text(encoding="utf-8")
+THPT_TEXT = (ROOT / "inputs" / "thpt-tam-giang" / "2024.yaml").read_text(encoding="utf-8")
+THCS_KIND = "  kind: thcs                                # loại đơn vị: trường trung học cơ sở (cấp huyện)\n"
+THPT_LEARNERS = """learners:
+  total: 1260                               # tổng số học sinh
+  learning_citizens: 1215                   # số học sinh đạt danh hiệu “Công dân học tập”
+"""
+
+
+@pytest.mark.parametrize("folder, text", [("thcs-quang-phu", THCS_TEXT), ("thpt-tam-giang", THPT_TEXT)])
+def test_school_examples_are_valid(write_input, folder, text):
+    assert validate_file(write_input(text, unit=folder)).model.unit.kind in ("thcs", "thpt")
+
+
+def test_unknown_kind_lists_the_kinds(write_input):
+    text = edit(THCS_TEXT, THCS_KIND, "  kind: truong-cap-2\n")
+    p = only(write_input(text, unit="thcs-quang-phu"), "unit.kind")
+    assert "truong-cap-2" in p.message and "thcs" in p.message and "dvht kinds" in p.message
+    assert p.line == line_of(text, "  kind: truong-cap-2")
+
+
+def test_a_level_the_kind_does_not_have(write_input):
+    text = edit(THCS_TEXT, THCS_KIND, THCS_KIND + "  level: cấp tỉnh\n")
+    p = only(write_input(text, unit="thcs-quang-phu"), "unit.level")
+    assert "cấp huyện" in p.message and "không ở cấp tỉnh" in p.message
+    assert p.line == line_of(text, "  level: cấp tỉnh")
+
+
+def test_a_kind_at_both_levels_needs_its_level(write_input):
+    text = edit(EXAMPLE_TEXT, "  kind: ubnd-xa ", "  kind: doanh-nghiep ")
+    p = only(write_input(text), "unit")
+    assert "level" in p.message and "cap-huyen (cấp huyện) hoặc cap-tinh (cấp tỉnh)" in p.message
+    # with its level, the enterprise is checked as one: 1.3 and 2.4 do not concern it
+    text = edit(text, "  kind: doanh-nghiep ", "  level: cap-huyen\n  kind: doanh-nghiep ")
+    found = {q.field: q.message for q in problems(write_input(text))}
+    assert "không áp dụng" in found['indicators."1.3"'] and "không áp dụng" in found['indicators."2.4"']
+
+
+def test_learners_refused_where_pupils_are_not_nguoi_hoc(write_input):
+    text = edit(THCS_TEXT, "collective_title:", "learners: {total: 500, learning_citizens: 490}\ncollective_title:")
+    p = only(write_input(text, unit="thcs-quang-phu"), "learners")
+    assert "xóa mục này" in p.message and p.line == line_of(text, "learners:")
+
+
+def test_learners_required_where_pupils_are_nguoi_hoc(write_input):
+    text = edit(THPT_TEXT, THPT_LEARNERS, "")
+    p = only(write_input(text, unit="thpt-tam-giang"), "")
+    assert "learners" in p.message and "3.1" in p.message
+
+
+def test_more_learning_citizens_than_learners(write_input):
+    text = edit(THPT_TEXT, "  learning_citizens: 1215", "  learning_citizens: 1300")
+    p = only(write_input(text, unit="thpt-tam-giang"), "learners.learning_citizens")
+    assert "1300" in p.message and "1260" in p.message
+
+
+def test_digital_level_required_for_34_and_read_as_typed(write_input):
+    text = edit(THCS_TEXT, "digital_transformation: co-ban\n", "")
+    assert "digital_transformation" in only(write_input(text, unit="thcs-quang-phu"), "").message
+    text = edit(THCS_TEXT, "digital_transformation: co-ban", "digital_transformation: khá")
+    assert only(write_input(text, unit="thcs-quang-phu"), "digital_transformation")
+    text = edit(EXAMPLE_TEXT, "collective_title:", "digital_transformation: tot\ncollective_title:")
+    assert "xóa mục này" in only(write_input(text), "digital_transformation").message
+
+
+def test_accredited_without_dates(write_input):
+    text = edit(THCS_TEXT, THCS_KIND, "  kind: co-so-gdnn\n")
+    text = edit(text, "digital_transformation: co-ban", "vocational_accreditation: {accredited: có}\n"
+                "learners: {total: 300, learning_citizens: 290}")
+    text = edit(text, '  "3.4":', '  "3.5":')
+    found = [q.message for q in problems(write_input(text, unit="thcs-quang-phu")) if q.field == "vocational_accreditation"]
+    assert any("date" in m for m in found) and any("valid_until" in m for m in found)

@@ -3,7 +3,6 @@ criteria and the unit — with the trend from the year before (↑ better, ↓ w
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pipeline.commands.changes import record
@@ -13,8 +12,11 @@ LEVELS = {"Không đạt": 0, "Đạt Mức độ 1": 1, "Đạt Mức độ 2":
 SHORT = {"Không đạt": "KĐ", "Đạt Mức độ 1": "M1", "Đạt Mức độ 2": "M2", "Không áp dụng": "—"}
 
 
-def years_of(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if re.fullmatch(r"\d{4}", p.stem))
+def years_of(folder: Path) -> dict[int, list[Path]]:
+    """{year: its files} by the one rule of what a year file is (2024.yaml or 2024.yml)."""
+    from pipeline.sources.files import year_files
+
+    return dict(sorted(year_files(folder).items()))
 
 
 def collect(folder: Path) -> tuple[str, dict[str, dict | str]]:
@@ -22,7 +24,11 @@ def collect(folder: Path) -> tuple[str, dict[str, dict | str]]:
     from pipeline.assess import assess_file
 
     name, out = folder.name, {}
-    for path in years_of(folder):
+    for year, paths in years_of(folder).items():
+        if len(paths) > 1:
+            out[str(year)] = f"có cả {' và '.join(p.name for p in paths)}; giữ một tệp, xóa tệp kia"
+            continue
+        path = paths[0]
         try:
             loaded, a = assess_file(path)
         except InputError as exc:

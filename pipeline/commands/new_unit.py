@@ -4,53 +4,54 @@ only values written are the unit's name and what follows from it (short name, pl
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from pipeline.commands.scaffold import write
-from pipeline.criteria import QualitativeRule, load_catalogue
+from pipeline.criteria import QualitativeRule, load_catalogue, load_regulation, resolve_level
 from pipeline.load import FILL
-
-PREFIXES = ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")
-KINDS = ("phường", "xã", "thị trấn", "đặc khu")
-
-
-def place_of(name: str) -> str:
-    """“Ủy ban nhân dân xã Tân Mỹ” → “Tân Mỹ”."""
-    rest = " ".join(name.split())
-    for prefix in PREFIXES:
-        if rest.casefold().startswith(prefix):
-            rest = rest[len(prefix):].strip()
-            break
-    for kind in KINDS:
-        if rest.casefold().startswith(kind + " "):
-            return rest[len(kind):].strip()
-    return rest
-
-
-def short_name_of(name: str) -> str:
-    """“Ủy ban nhân dân xã Tân Mỹ” → “UBND xã Tân Mỹ”."""
-    rest = " ".join(name.split())
-    for prefix in PREFIXES:
-        if rest.casefold().startswith(prefix):
-            return "UBND " + rest[len(prefix):].strip()
-    return rest
-
+from pipeline.sources.files import slug, year_files
+from pipeline.validate import place_of, short_name_of  # noqa: F401  (re-exported: the name rules live with validate)
 
 def slug_of(name: str) -> str:
-    """“Ủy ban nhân dân xã Tân Mỹ” → “tan-my” (no accents, đ → d, words joined by “-”)."""
-    text = place_of(name).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    """“Ủy ban nhân dân xã Tân Mỹ” → “tan-my”: the place, by the one slug rule (`sources.files.slug`)."""
+    return slug(place_of(name))
 
 
-def blank(name: str, year: int, regulation: str = "tt24-2023") -> dict:
-    cat = load_catalogue(regulation)
+class UnknownKind(Exception):
+    """`--kind` names no kind of the catalogue, or `--level` a level the kind does not have."""
+
+
+def kind_facts(cat, kind: str) -> dict:
+    """The facts only some kinds have, as the scaffold writes them (CẦN ĐIỀN), for the indicators that count them."""
+    from pipeline.criteria import AccreditationRule, DigitalLevelRule, PercentageRule
+
+    out = {}
+    for crit in cat.criteria:
+        for spec in crit.indicators:
+            if not spec.applies(kind):
+                continue
+            rule = spec.rule
+            if isinstance(rule, PercentageRule) and rule.learners is not None and rule.learners.concerns(kind):
+                out["learners"] = {"total": FILL, "learning_citizens": FILL}
+            if isinstance(rule, DigitalLevelRule):
+                out["digital_transformation"] = FILL
+            if isinstance(rule, AccreditationRule):
+                out["vocational_accreditation"] = {"accredited": FILL, "certificate": FILL, "date": FILL,
+                                                   "valid_until": FILL, "issuer": FILL}
+    return out
+
+
+def blank(name: str, year: int, regulation: str = "tt24-2023", kind: str = "ubnd-xa", level: str | None = None) -> dict:
+    reg = load_regulation(regulation)
+    if kind not in reg.kinds or (level is not None and level not in reg.kinds[kind].levels):
+        raise UnknownKind(kind, level)
+    resolved = resolve_level(regulation, kind, level)
+    cat = load_catalogue(regulation, resolved or reg.kinds[kind].levels[0])
+    commune = kind == "ubnd-xa"
     indicators = {}
     for crit in cat.criteria:
         for spec in crit.indicators:
-            if not spec.applies("ubnd-xa"):
+            if not spec.applies(kind):
                 continue
             ind = {"assessors": [FILL, FILL], "description": FILL, "strengths": FILL, "weaknesses": FILL,
                    "evidence": [{"title": FILL, "number": FILL, "date": FILL, "issuer": FILL}]}
@@ -60,11 +61,15 @@ def blank(name: str, year: int, regulation: str = "tt24-2023") -> dict:
     person = {"name": FILL, "position": FILL, **{k: FILL for k in ("discipline", "training_completed", "digital_training",
                                                                        "language_certificate", "language_meets_job",
                                                                        "emulation_title", "learning_citizen")}}
+    unit = {"name": name, "short_name": short_name_of(name) if commune else FILL, "kind": kind}
+    if len(reg.kinds[kind].levels) > 1:  # the level is the officer's to say (a default is for old inputs only)
+        unit["level"] = level or FILL
+    unit.update({"parent_agency": FILL, "place": place_of(name) if commune else FILL,
+                 "collective_name": reg.kinds[kind].documents.collective})
     return {
         "regulation": regulation,
         "year": year,
-        "unit": {"name": name, "short_name": short_name_of(name), "kind": "ubnd-xa", "parent_agency": FILL,
-                 "place": place_of(name), "collective_name": "Ủy ban nhân dân"},
+        "unit": unit,
         "signer": {"name": FILL, "title": FILL, "on_behalf_of": ""},
         "recognition": {"scope": FILL, "receiver": FILL, "authority": FILL},
         "archive": "VT",
@@ -74,6 +79,7 @@ def blank(name: str, year: int, regulation: str = "tt24-2023") -> dict:
                              for i, role in enumerate(("leader", "secretary", "member"), 1)]},
         "staff": [person],
         "collective_title": FILL,
+        **kind_facts(cat, kind),
         "indicators": indicators,
         "criteria": {str(c.number): {"strengths": FILL, "weaknesses": FILL} for c in cat.criteria},
         "report": {"number": "", "date": FILL, "general_situation": FILL, "purpose": FILL, "process_summary": FILL,
@@ -82,14 +88,69 @@ def blank(name: str, year: int, regulation: str = "tt24-2023") -> dict:
     }
 
 
-def new_unit(inputs: Path, name: str, year: int, slug: str | None = None) -> Path:
-    """Write the new unit's first file; refuses to overwrite. Returns its path."""
+class Refused(Exception):
+    """A yearly command asked for something the rules refuse; the message says why and what to do."""
+
+
+def name_of_unit(path: Path) -> str | None:
+    """The unit's name written in an input (read even when the file is unfinished), or None."""
+    from pipeline.load import parse, read_text
+    from pipeline.problems import InputError
+
+    try:
+        unit = parse(read_text(path), str(path))[0].get("unit")
+    except InputError:
+        return None
+    name = unit.get("name") if isinstance(unit, dict) else None
+    return " ".join(name.split()) if isinstance(name, str) else None
+
+
+def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: str = "ubnd-xa",
+             level: str | None = None) -> Path:
+    """Write the new unit's first file; refuses to overwrite, and refuses what `validate` would refuse
+    (the year, the name) or a folder already holding another unit. Returns its path. UnknownKind for a
+    wrong kind/level."""
+    from pipeline.sources.files import is_unit_folder
+    from pipeline.textnorm import clean_text
+    from pipeline.validate import unit_name_problem, year_problem
+
+    raw = name
+    name = clean_text(name).strip()
+    why = unit_name_problem(raw.strip()) or year_problem(year)
+    if why:
+        raise Refused(why)
     slug = slug or slug_of(name)
-    path = inputs / slug / f"{year}.yaml"
-    if path.exists():
-        raise FileExistsError(path)
-    text = write(blank(name, year), load_catalogue("tt24-2023"), f"đơn vị mới, năm {year}")
+    if not is_unit_folder(slug):
+        raise Refused(f"tên thư mục “{slug}” không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu “-” (ví dụ tan-my)")
+    folder = inputs / slug
+    years = year_files(folder)
+    if year in years:
+        raise FileExistsError(years[year][0])
+    for other_year, paths in sorted(years.items()):
+        other = name_of_unit(paths[0])
+        if other is None or other.casefold() != " ".join(name.split()).casefold():
+            alt = "-".join(filter(None, (_kind_slug(name), slug)))
+            raise Refused(f"thư mục {folder} đã là của “{other or paths[0].name}”; hai đơn vị không dùng chung một thư mục — "
+                          f"đặt tên thư mục khác, ví dụ: dvht new-unit {alt} --name \"{name}\" --year {year}")
+        raise Refused(f"đơn vị này đã có năm {other_year} ({paths[0]}); để chép sang năm {year}: dvht new-year {slug} {year}")
+    d = blank(name, year, kind=kind, level=level)
+    resolved = resolve_level("tt24-2023", kind, level) or load_regulation("tt24-2023").kinds[kind].levels[0]
+    text = write(d, load_catalogue("tt24-2023", resolved), f"đơn vị mới, năm {year}")
+    path = folder / f"{year}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
     return path
+
+
+def _kind_slug(name: str) -> str:
+    from pipeline.validate import KINDS, PREFIXES
+
+    rest = " ".join(name.split())
+    for prefix in PREFIXES:
+        if rest.casefold().startswith(prefix):
+            rest = rest[len(prefix):].strip()
+    for kind in KINDS:
+        if rest.casefold().startswith(kind + " "):
+            return slug(kind)
+    return ""

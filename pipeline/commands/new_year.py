@@ -1,84 +1,136 @@
-"""`new-year`: next year's input from the latest one. Kept: the unit, signers, who receives, the team's
-members, the roster's names and positions, assessors and prose (a “năm 2024” in prose becomes
-“năm {nam}”, so it follows the year). Cleared and marked `CẦN ĐIỀN`: every yearly fact — the roster's
-yes/no facts and titles, counts, the collective title, dates and numbers of the decision, the report
-and the request, the grounds that cite last year's plans, the evidence, `met` and declared levels —
-so that `validate` lists exactly what must be updated."""
+"""`new-year`: next year's input from the unit's latest earlier year, edited round-trip
+(`pipeline.sources.yaml_edit`): the officer's file stays as written — comments, order, line endings,
+encoding — except the values that change with the year.
+
+Kept: the unit, signers, who receives, the team's members, the roster's names and positions, assessors
+and prose (a “năm 2024” in prose becomes “năm {nam}”, so it follows the year; free texts are written as
+`|` blocks). Cleared and marked `CẦN ĐIỀN`: every yearly fact — the roster's yes/no facts and titles,
+counts, the collective title, dates and numbers of the decision, the report and the request, the grounds
+that cite last year's plans, the evidence, `met` and declared levels — so that `validate` lists exactly
+what must be updated. Dates of an earlier year and last year's document numbers left in the prose are
+warnings with their lines (`validate.carried_over`), printed by `new-year` and by `validate`."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from pipeline.commands.scaffold import STAFF_FACTS, write
-from pipeline.criteria import load_catalogue
-from pipeline.load import FILL, load
+from pipeline.commands.new_unit import Refused
+from pipeline.commands.scaffold import STAFF_FACTS
+from pipeline.load import FILL
 from pipeline.placeholders import text_fields
+from pipeline.sources.files import is_unit_folder, year_files
 
 
 class NoEarlierYear(Exception):
     pass
 
 
-def latest(folder: Path) -> Path:
-    years = sorted(p for p in folder.glob("*.yaml") if re.fullmatch(r"\d{4}", p.stem))
+def latest(folder: Path, before: int | None = None) -> Path:
+    """The unit's latest year file (before `before`), by the one rule of what a year file is."""
+    years = {y: p for y, p in year_files(folder).items() if before is None or y < before}
     if not years:
         raise NoEarlierYear(folder)
-    return years[-1]
+    year = max(years)
+    if len(years[year]) > 1:
+        raise Refused(f"{folder}: có cả {' và '.join(p.name for p in years[year])} cho năm {year}; giữ một tệp, xóa tệp kia")
+    return years[year][0]
 
 
 def _prose(text: str, old: int) -> str:
     return re.sub(rf"(?i)\b(năm)\s+{old}\b", lambda m: f"{m.group(1)} {{nam}}", text)
 
 
-def carried(source: Path, year: int) -> dict:
-    model = load(source).model
-    d = model.model_dump(mode="python", exclude_none=True)
+def carry(source: Path, year: int):
+    """The source opened for editing with next year's edits made (not yet written)."""
+    from pipeline.load import load
+    from pipeline.sources.yaml_edit import Block, load_for_edit
+
+    model = load(source).model  # a source with errors is refused: fix it first
+    doc = load_for_edit(source)
     old = model.year
-    d["year"] = year
-    dec = d["team"]["decision"]
-    dec["number"], dec["date"] = FILL, FILL
-    dec["grounds"] = [FILL] if dec.get("grounds") else []
-    if d.get("staff") is not None:
-        for person in d["staff"]:
-            for fact in STAFF_FACTS:
-                person[fact] = FILL
-    if d.get("staff_counts") is not None:
-        d["staff_counts"] = {k: FILL for k in d["staff_counts"]}
-    d["collective_title"] = FILL
-    for path, text in text_fields(model):
-        node = d
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = _prose(text, old)
-    for ind in d["indicators"].values():
+    doc.set(("year",), year)
+    dec = ("team", "decision")
+    doc.set(dec + ("number",), FILL)
+    doc.set(dec + ("date",), FILL)
+    if doc.get(dec + ("grounds",)):
+        doc.set(dec + ("grounds",), [FILL])
+    for i, person in enumerate(doc.get(("staff",)) or []):
+        for fact in STAFF_FACTS:
+            if isinstance(person, dict) and fact in person:
+                doc.set(("staff", i, fact), FILL)
+    for key in doc.get(("staff_counts",)) or {}:
+        doc.set(("staff_counts", key), FILL)
+    doc.set(("collective_title",), FILL)
+    for key in doc.get(("learners",)) or {}:
+        doc.set(("learners", key), FILL)
+    if doc.get(("digital_transformation",)) is not None:
+        doc.set(("digital_transformation",), FILL)  # the certificate of accreditation lasts years: carried, checked at 31/12
+    for path, _ in text_fields(model):
+        text = doc.get(path)
+        if not isinstance(text, str) or not text.strip():
+            continue
+        new = _prose(text, old)
+        if new != text or doc.source_of(path) is not None and not _is_block(doc.source_of(path)):
+            doc.set(path, Block(new))  # every free text a `|` block: `#`, `:` and quotes stay literal
+    for code, ind in (doc.get(("indicators",)) or {}).items():
+        base = ("indicators", code)
         if "met" in ind:
-            ind["met"] = FILL
+            doc.set(base + ("met",), FILL)
         if "declared_level" in ind:
-            ind["declared_level"] = FILL
-        ind["evidence"] = [{"title": FILL, "number": FILL, "date": FILL, "issuer": FILL}]
-    rep = d["report"]
-    rep["number"], rep["date"] = "", FILL
-    for key in ("sheets_date", "summary_date"):
-        if key in rep:
-            rep[key] = FILL
-    req = d["request"]
-    req["number"], req["date"] = "", FILL
-    req["grounds"] = [FILL] if req.get("grounds") else []
-    return d
+            doc.set(base + ("declared_level",), FILL)
+        blank = [{"title": FILL, "number": FILL, "date": FILL, "issuer": FILL}]
+        if "evidence" in ind:
+            doc.set(base + ("evidence",), blank)
+        else:
+            doc.add(base, "evidence", blank)
+    for part, cleared in (("report", ("sheets_date", "summary_date")), ("request", ())):
+        doc.set((part, "number"), "") if doc.has((part, "number")) else None
+        doc.set((part, "date"), FILL)
+        for key in cleared:
+            if doc.has((part, key)):
+                doc.set((part, key), FILL)
+    if doc.get(("request", "grounds")):
+        doc.set(("request", "grounds"), [FILL])
+    return doc
+
+
+def _is_block(source: str) -> bool:
+    return bool(re.match(r"(?:[&!]\S*\s+)*[|>]", source))
 
 
 def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
-    """Write inputs/<slug>/<year>.yaml from the unit's latest year; refuses to overwrite. (new, source)."""
+    """Write inputs/<slug>/<year>.yaml from the unit's latest earlier year; refuses to overwrite and what
+    `validate` would refuse. (new, source)."""
+    from pipeline.validate import year_problem
+
+    if not is_unit_folder(slug):
+        raise Refused(f"“{slug}” không phải tên thư mục đơn vị trong {inputs}/ (chỉ chữ thường không dấu, số và “-”, "
+                      "ví dụ quang-phu)")
     folder = inputs / slug
     if not folder.is_dir():
         raise NoEarlierYear(folder)
+    why = year_problem(year)
+    if why:
+        raise Refused(why)
+    existing = year_files(folder)
+    if year in existing:
+        raise FileExistsError(existing[year][0])
+    try:
+        source = latest(folder, before=year)
+    except NoEarlierYear:
+        if existing:
+            raise Refused(f"năm {year} trước mọi năm đã có của đơn vị ({', '.join(str(y) for y in sorted(existing))}); "
+                          "năm mới phải sau năm được chép") from None
+        raise
+    doc = carry(source, year)
     target = folder / f"{year}.yaml"
-    if target.exists():
-        raise FileExistsError(target)
-    source = latest(folder)
-    d = carried(source, year)
-    text = write(d, load_catalogue(d.get("regulation", "tt24-2023")), f"năm {year}, chép từ {source.name}")
-    with open(target, "x", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    doc.save_as(target)
     return target, source
+
+
+def left_in_prose(target: Path, source: Path) -> list:
+    """The warnings `validate` gives the new file for dates and numbers its prose carried from the source."""
+    from pipeline.validate import carried_in_file
+
+    return carried_in_file(target)

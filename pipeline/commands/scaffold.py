@@ -62,8 +62,8 @@ class Writer:
         self.lines.append("")
 
     def field(self, key: str, value, indent: int = 0, note: str = "", dash: bool = False, block: bool = False) -> None:
-        """`key: value  # note`; multi-line text, and any free text given `block`, as a `|` block (the officer types
-        paragraphs below it, and `{`, quotes or `:` at the start of a line need no quoting)."""
+        """`key: value  # note`; multi-line text, and any free text (`block`), as a `|` block: colons,
+        quotes, braces, `#` and line breaks in it are then literal."""
         pad = " " * indent + ("- " if dash else "")
         inner = " " * (indent + (2 if dash else 0) + 2)
         if isinstance(value, str) and ("\n" in value.strip() or (block and value.strip())):
@@ -108,10 +108,14 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.key("unit")
     w.field("name", u["name"], 2, "tên đầy đủ")
     w.field("short_name", u["short_name"], 2, "tên viết gọn, in ở dòng “Đơn vị:”")
-    w.field("kind", u.get("kind", "ubnd-xa"), 2, "loại đơn vị: ubnd-xa (Ủy ban nhân dân cấp xã)")
+    kind = u.get("kind", "ubnd-xa")
+    w.field("kind", kind, 2, f"loại đơn vị: {kind} ({catalogue.unit_kinds.get(kind, 'xem dvht kinds')})")
+    if "level" in u:
+        w.field("level", u["level"], 2, "cấp đánh giá, công nhận: cap-huyen (cấp huyện) | cap-tinh (cấp tỉnh)")
     w.field("parent_agency", u["parent_agency"], 2, "cơ quan chủ quản (in hoa ở đầu văn bản)")
     w.field("place", u["place"], 2, "địa danh ghi trước ngày tháng")
-    w.field("collective_name", u.get("collective_name", "Ủy ban nhân dân"), 2, "in ở dòng “TM. ỦY BAN NHÂN DÂN”")
+    w.field("collective_name", u.get("collective_name", "Ủy ban nhân dân"), 2,
+            "in ở dòng “TM. …” (ví dụ “TM. ỦY BAN NHÂN DÂN”); để trống nếu người đứng đầu tự ký")
     w.blank()
 
     s = d["signer"]
@@ -158,6 +162,7 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
               "tap-the-lao-dong-xuat-sac | co-thi-dua | co-thi-dua-chinh-phu (hoặc tên: “Tập thể lao động tiên tiến”…)")
     w.field("collective_title", d["collective_title"])
     w.blank()
+    _kind_facts(w, d)
 
     _indicators(w, d, catalogue)
     w.comment("Kết luận từng tiêu chí (mục “5. Kết luận về Tiêu chí N” của Mẫu 3).")
@@ -255,6 +260,33 @@ def _staff(w: Writer, d: dict) -> None:
         for fact in STAFF_FACTS:
             w.field(fact, person[fact], 4)
     w.blank()
+
+
+def _kind_facts(w: Writer, d: dict) -> None:
+    """The facts only some kinds of unit have (a school's learners, digital level, vocational accreditation)."""
+    if "learners" in d:
+        w.comment("Người học (học sinh, sinh viên, học viên — Điều 2 khoản 8 Thông tư 24) trong năm đánh giá và số đạt\n"
+                  "danh hiệu “Công dân học tập” (chỉ tiêu 3.1: tối thiểu 95% ở Mức độ 1, 97% ở Mức độ 2).")
+        w.key("learners")
+        w.field("total", d["learners"]["total"], 2, "tổng số người học")
+        w.field("learning_citizens", d["learners"]["learning_citizens"], 2, "số người học đạt “Công dân học tập”")
+        w.blank()
+    if "digital_transformation" in d:
+        w.comment("Mức độ chuyển đổi số của đơn vị (Quyết định số 4725/QĐ-BGDĐT; cơ sở giáo dục đại học: 4740/QĐ-BGDĐT):\n"
+                  "chua-dap-ung (Mức chưa đáp ứng) | co-ban (Mức đáp ứng cơ bản) | tot (Mức đáp ứng tốt).")
+        w.field("digital_transformation", d["digital_transformation"])
+        w.blank()
+    if "vocational_accreditation" in d:
+        acc = d["vocational_accreditation"]
+        w.comment("Kiểm định chất lượng giáo dục nghề nghiệp: đạt khi giấy chứng nhận cấp đến 31/12 của năm đánh giá\n"
+                  "và còn giá trị ngày đó. Chưa đạt kiểm định: accredited: không (bỏ các dòng khác).")
+        w.key("vocational_accreditation")
+        w.field("accredited", acc.get("accredited", FILL), 2, "có / không")
+        for key, note in (("certificate", "số giấy chứng nhận"), ("date", "ngày cấp"), ("valid_until", "có giá trị đến ngày"),
+                          ("issuer", "tổ chức kiểm định, cơ quan cấp")):
+            if key in acc:
+                w.field(key, acc[key], 2, note)
+        w.blank()
 
 
 def _indicators(w: Writer, d: dict, catalogue: Catalogue) -> None:

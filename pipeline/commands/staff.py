@@ -1,74 +1,105 @@
 """`staff export` / `staff import`: the roster between an input and an Excel workbook.
 
-Import replaces the `staff:` block of the YAML by editing the text (no round-trip YAML library): the
-lines from `staff:` (or `staff_counts:`) to the next top-level field are rewritten, every other line —
-comments included — stays byte for byte. The file is replaced atomically, and only if the workbook
-had no problem and the new file still loads.
+Import replaces the value of `staff:` (or `staff_counts:`, renamed `staff:`) through the round-trip
+editor (`pipeline.sources.yaml_edit`): every other byte of the input — comments, line endings,
+encoding, anchors — stays, the new values read back as the sheet says, and the file is replaced
+atomically only if the workbook had no problem and the new input's roster is valid.
+Export never destroys a workbook: one already there is kept beside the new one, renamed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import re
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.commands.scaffold import STAFF_FACTS, Writer
-from pipeline.load import parse, read_text
+from pipeline.commands.scaffold import STAFF_FACTS
 from pipeline.sources.excel import export_staff, read_staff
 
-TOP_KEY = re.compile(r"^[A-Za-z_\"'][^:#]*:")
+
+@dataclass
+class Exported:
+    people: int
+    path: Path
+    kept: Path | None  # the workbook that was there, renamed
 
 
-def export(input_path: Path, xlsx: Path) -> int:
+def kept_name(path: Path, label: str, day: dt.date | None = None) -> Path:
+    """`danh-sach.xlsx` → `danh-sach (ban cu 2026-12-01).xlsx` beside it, numbered if that exists too."""
+    day = day or dt.date.today()
+    for n in range(1, 1000):
+        extra = "" if n == 1 else f" {n}"
+        candidate = path.with_name(f"{path.stem} ({label} {day.isoformat()}{extra}){path.suffix}")
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+    raise FileExistsError(path)
+
+
+def export(input_path: Path, xlsx: Path) -> Exported:
+    from pipeline.load import parse, read_text
+
+    if xlsx.suffix.lower() != ".xlsx":
+        raise ValueError(f"tệp Excel phải có đuôi .xlsx, không phải “{xlsx.name}”")
     data, *_ = parse(read_text(input_path), str(input_path))  # an unfinished (new-unit) file exports too
     people = [p for p in (data.get("staff") or []) if isinstance(p, dict)]
     unit = data.get("unit") or {}
-    return export_staff(people, xlsx, unit.get("name", "") if isinstance(unit, dict) else "")
-
-
-def _block(lines: list[str]) -> tuple[int, int]:
-    """[start, end) of the top-level `staff:`/`staff_counts:` block; comments before the next field stay."""
-    start = next((i for i, line in enumerate(lines) if re.match(r"^(staff|staff_counts):", line)), None)
-    if start is None:
-        raise KeyError("staff")
-    end = len(lines)
-    for i in range(start + 1, len(lines)):
-        if TOP_KEY.match(lines[i]):
-            end = i
-            break
-    while end > start + 1 and (lines[end - 1].startswith("#") or not lines[end - 1].strip()):
-        end -= 1
-    return start, end
+    target = Path(os.path.realpath(xlsx)) if xlsx.is_symlink() else xlsx
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        n = export_staff(people, Path(tmp), unit.get("name", "") if isinstance(unit, dict) else "")
+        kept = None
+        if target.exists():
+            kept = kept_name(target, "ban cu")
+            os.replace(target, kept)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return Exported(n, xlsx, kept)
 
 
 def import_(xlsx: Path, input_path: Path) -> int:
     """Replace the input's staff list with the workbook's; returns how many people."""
-    from pipeline.load import load
+    from pipeline.load import load_text
     from pipeline.problems import InputError
+    from pipeline.sources.yaml_edit import load_for_edit
+
+    from pipeline.problems import Problem
+    from pipeline.sources.files import MAX_BYTES
 
     people = read_staff(xlsx)
-    text = input_path.read_text(encoding="utf-8-sig")
-    lines = text.split("\n")
-    try:
-        start, end = _block(lines)
-    except KeyError:
-        start = end = len(lines)
-    old = "\n".join(lines[start:end])
-    w = Writer(("true", "false") if re.search(r":\s*(true|false)\s*$", old, re.MULTILINE) else ("có", "không"))
-    w.key("staff")
+    doc = load_for_edit(input_path)
+    estimate = len(doc.raw) + sum(len(str(p.get("name", "")).encode()) + len(str(p.get("position", "")).encode()) + 200
+                                  for p in people)
+    if estimate > MAX_BYTES:  # said before anything is written (or even rendered)
+        raise InputError([Problem(str(input_path), None, "staff", (
+            f"{len(people):,} người từ {xlsx.name} làm tệp dữ liệu lớn quá giới hạn {MAX_BYTES // 1048576} MB "
+            "— chưa nhập, tệp giữ nguyên; kiểm tra trang Excel có dòng thừa").replace(",", "."))])
+    old = doc.source_of(("staff",)) or ""
+    yes, no = ("true", "false") if any(w in old for w in (": true", ": false")) else ("có", "không")
+    entries = []
     for person in people:
-        w.field("name", person["name"], 2, dash=True)
-        w.field("position", person.get("position", ""), 4)
+        entry = {"name": person["name"], "position": person.get("position", "")}
         for fact in STAFF_FACTS:
-            w.field(fact, person[fact], 4)
-    new = "\n".join(lines[:start] + w.lines + lines[end:])
-    tmp = input_path.with_name(input_path.name + ".tmp")
-    tmp.write_text(new, encoding="utf-8", newline="\n")
+            value = person[fact]
+            entry[fact] = (True if yes == "true" else yes) if value is True else (False if no == "false" else no) if value is False else value
+        entries.append(entry)
+    if doc.has(("staff",)) or doc.source_of(("staff",)) is not None:
+        doc.set(("staff",), entries)
+    elif doc.has(("staff_counts",)):
+        doc.set(("staff_counts",), entries, key="staff")
+    else:
+        doc.add((), "staff", entries)
+    text = doc.render()
     try:
-        load(tmp)
+        load_text(text, input_path)
     except InputError as exc:
-        if any("staff" in p.field for p in exc.problems):
-            tmp.unlink()
-            raise
-    os.replace(tmp, input_path)
+        staff = [p for p in exc.problems if p.field.startswith("staff")]
+        if staff:
+            raise InputError(staff) from None
+    doc.save()
     return len(people)

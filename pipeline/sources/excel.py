@@ -8,6 +8,7 @@ naming the sheet, row, column and the cell's value. Nothing is written to an inp
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -103,17 +104,31 @@ def export_staff(people: list[dict], path: Path, unit_name: str = "") -> int:
     return written
 
 
+MAX_ROWS = 10_000  # an input holds at most 2 MB, about 8.000 people; beyond this the sheet is refused unread
+
+
 def read_staff(path: Path) -> list[dict]:
-    """The roster in the workbook, every cell checked; raises SheetError listing every problem."""
+    """The roster in the workbook, every cell checked; raises SheetError listing every problem.
+
+    Every row that holds data is read, whatever the sheet's stored dimension says (Excel and other
+    tools leave it stale). Rows hidden by hand or by a filter are refused, naming them: the officer
+    decides whether those people count. A formula whose value Excel did not save, an error value
+    (#N/A…) and a date typed into a text column are named as such."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, data_only=True)  # not read-only: that mode trusts the stored dimension
+        formulas = load_workbook(path, data_only=False)
     except Exception as exc:  # not a workbook, damaged, password-protected…
         raise SheetError([f"{path}: không mở được tệp Excel ({type(exc).__name__}); lưu lại dạng .xlsx rồi thử lại"]) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    fs = formulas[ws.title]
+    rows = list(ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=max(ws.max_column, len(COLUMNS))))
+    filled = sum(1 for row in rows[1:] if not all(_empty(c, fs) for c in row[1:len(COLUMNS)]))
+    if filled > MAX_ROWS:  # rows that only carry formatting do not count
+        raise SheetError([f"{path.name}: trang “{ws.title}” có {filled:,} dòng có dữ liệu; tối đa {MAX_ROWS:,} người — "
+                          "chưa nhập (xóa các dòng thừa rồi thử lại)".replace(",", ".")])
     problems: list[str] = []
     where = lambda r, c: f"{path.name}: trang “{ws.title}”, dòng {r}, cột {get_column_letter(c)} ({COLUMNS[c - 1][0]})"  # noqa: E731
-    header = [clean_text(str(v)).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+    header = [clean_text(str(c.value)).strip() if c.value is not None else "" for c in (rows[0] if rows else [])]
     expected = [h for h, _, _ in COLUMNS]
     fields = [f for _, f, _ in COLUMNS]
     header = [expected[fields.index(EARLIER_HEADERS[h])] if h in EARLIER_HEADERS else h for h in header]
@@ -122,22 +137,36 @@ def read_staff(path: Path) -> list[dict]:
                           "“dvht staff export” và chép dữ liệu vào"])
     title_code = by_label(INDIVIDUAL_TITLES)
     people = []
+    hidden = []
     for r, row in enumerate(rows[1:], 2):
-        row = list(row) + [None] * (len(COLUMNS) - len(row))
-        if all(v is None or str(v).strip() == "" for v in row[1:len(COLUMNS)]):
+        cells = list(row[: len(COLUMNS)])
+        if all(_empty(c, fs) for c in cells[1:]):
+            continue
+        if ws.row_dimensions[r].hidden:
+            hidden.append(r)
             continue
         person: dict = {}
         for c, (header_text, field, kind) in enumerate(COLUMNS, 1):
-            value = row[c - 1]
-            text = clean_text(str(value)).strip() if value is not None else ""
             if kind == "index":
+                continue
+            cell = cells[c - 1] if c - 1 < len(cells) else None
+            value = cell.value if cell is not None else None
+            odd = _odd_cell(cell, fs)
+            if odd:
+                problems.append(f"{where(r, c)}: {odd}")
+                person[field] = None
+                continue
+            text = clean_text(str(value)).strip() if value is not None else ""
+            if kind != "yesno" and isinstance(value, bool):  # Excel's TRUE/FALSE where words belong
+                problems.append(f"{where(r, c)}: ô là giá trị đúng/sai ({'TRUE' if value else 'FALSE'}) của Excel; ghi chữ")
+                person[field] = None
                 continue
             if kind == "text":
                 if field == "name" and not text:
                     problems.append(f"{where(r, c)}: thiếu họ và tên")
                 person[field] = " ".join(text.split())
             elif kind == "yesno":
-                answer = yes_no(value) if isinstance(value, (str, bool)) else None
+                answer = yes_no(text) if isinstance(value, str) else value if isinstance(value, bool) else None
                 if not isinstance(answer, bool):
                     problems.append(f"{where(r, c)}: “{text}” không hợp lệ; ghi “có” hoặc “không”" if text else f"{where(r, c)}: ô trống; ghi “có” hoặc “không”")
                 person[field] = answer
@@ -149,8 +178,44 @@ def read_staff(path: Path) -> list[dict]:
                                     else f"{where(r, c)}: ô trống; chọn danh hiệu (“Không có danh hiệu” nếu không có)")
                 person[field] = code
         people.append(person)
+    if hidden:
+        shown = ", ".join(str(r) for r in hidden[:20]) + (f" và {len(hidden) - 20} dòng khác" if len(hidden) > 20 else "")
+        why = "đang bật bộ lọc (Filter) hoặc ẩn dòng" if ws.auto_filter.ref else "có dòng bị ẩn (Hide)"
+        problems.append(f"{path.name}: trang “{ws.title}” {why}: {len(hidden)} dòng có dữ liệu đang bị ẩn (dòng {shown}). "
+                        "Máy không đoán người ở dòng ẩn có tính hay không — bỏ lọc / hiện lại các dòng (Clear Filter, "
+                        "Unhide), xóa hẳn dòng của người không còn trong danh sách, lưu rồi nhập lại")
     if not people and not problems:
         problems.append(f"{path.name}: trang “{ws.title}” chưa có ai trong danh sách")
     if problems:
         raise SheetError(problems)
     return people
+
+
+def _empty(cell, formulas) -> bool:
+    if cell is None:
+        return True
+    if cell.value is None:  # a formula whose value was never saved is not empty
+        f = formulas.cell(row=cell.row, column=cell.column).value
+        return f is None or (isinstance(f, str) and not f.startswith("="))
+    return str(cell.value).strip() == ""
+
+
+def _odd_cell(cell, formulas) -> str | None:
+    """Why a cell's value cannot be read as typed: a formula without its saved value, an error, a date."""
+    if cell is None:
+        return None
+    value = cell.value
+    if value is None:
+        f = formulas.cell(row=cell.row, column=cell.column).value
+        if f is not None and not (isinstance(f, str) and not f.startswith("=")):
+            return (f"ô có công thức ({str(getattr(f, 'text', f))[:40]}) mà Excel chưa lưu giá trị (tệp được tạo bằng "
+                    "công cụ khác hoặc chưa tính lại); mở bằng Excel, lưu lại, hoặc thay công thức bằng giá trị")
+        return None
+    if cell.data_type == "e":
+        return f"ô báo lỗi {value} của Excel; sửa công thức hoặc ghi giá trị"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return ("ô là ngày giờ (Excel có thể đã tự đổi chữ đã gõ thành ngày); định dạng ô là Văn bản (Text) "
+                "rồi gõ lại đúng chữ")
+    if isinstance(value, float):
+        return f"ô là số {str(value).replace('.', ',')}; ghi chữ"
+    return None

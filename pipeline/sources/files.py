@@ -15,13 +15,88 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_BYTES = 2 * 1024 * 1024
-UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")  # a unit's folder under inputs/ (and under outputs/)
 YEAR = re.compile(r"^\d{4}$")
 SUFFIXES = (".yaml", ".yml")
+YEAR_FILE = re.compile(r"^(\d{4})\.(yaml|yml)$")  # what a unit-year file is named: 2024.yaml or 2024.yml
 
 
 class SourceError(Exception):
     """An input file that cannot be read as one; the message says why, in Vietnamese."""
+
+
+def is_unit_folder(name: str) -> bool:
+    """The one rule for a unit folder's name (`inputs/<unit>/`): a-z, 0-9 and “-”, at most 60."""
+    return bool(UNIT.match(name))
+
+
+def slug(text: str) -> str:
+    """The one rule from a name to a folder: “Tân Mỹ” → “tan-my” (no accents, đ → d, words joined by “-”)."""
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+def year_of(path: Path | str) -> int | None:
+    """The year a unit-year file is for (`2024.yaml`, `2024.yml`), else None (`2024.YAML`, `ghi-chu.yaml`)."""
+    m = YEAR_FILE.match(Path(path).name)
+    return int(m.group(1)) if m else None
+
+
+def year_files(folder: Path) -> dict[int, list[Path]]:
+    """{year: its files} of a unit folder: normally one each; two (2024.yaml and 2024.yml) is a conflict."""
+    out: dict[int, list[Path]] = {}
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return out
+    for path in entries:
+        year = year_of(path)
+        if year is not None:
+            out.setdefault(year, []).append(path)
+    return out
+
+
+@dataclass
+class Decoded:
+    """An input's text and how it was stored, so that an edit can write it back the same way."""
+
+    text: str
+    encoding: str  # the codec of the bytes after the BOM: utf-8, utf-16-le, utf-16-be
+    bom: bytes
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.encoding)
+
+
+class DecodeError(Exception):
+    def __init__(self, line: int | None, message: str):
+        self.line, self.message = line, message
+        super().__init__(message)
+
+
+def decode(raw: bytes) -> Decoded:
+    """The one decoding of an input file (the loader, `staff import`, `new-year` and the editor all use it):
+    UTF-8 with or without BOM, UTF-16 with its BOM; anything else is refused naming the line."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            try:
+                return Decoded(raw[2:].decode(codec), codec, bom)
+            except UnicodeDecodeError:
+                raise DecodeError(None, "tệp UTF-16 bị hỏng; hãy lưu lại với mã hóa UTF-8") from None
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    body = raw[len(bom):]
+    try:
+        return Decoded(body.decode("utf-8"), "utf-8", bom)
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        byte = body[exc.start]
+        raise DecodeError(line, (
+            f"tệp không phải mã hóa UTF-8 (byte 0x{byte:02X} không hợp lệ ở dòng {line}); "
+            "có thể tệp được lưu bằng Windows-1258, TCVN3 (ABC) hoặc VNI. "
+            "Hãy mở tệp và lưu lại với mã hóa UTF-8 (Notepad: Save As → Encoding: UTF-8).")) from None
 
 
 @dataclass
