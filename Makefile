@@ -1,6 +1,6 @@
 # macOS and Linux. On Windows, double-click lap-ho-so.cmd or menu.cmd (see README).
 #   make dossier   — create .venv, install the runtime, build every dossier under inputs/
-#   make test      — the same set-up plus the test tools, then the test suite
+#   make test      — the same set-up plus the test tools, then ruff (pyflakes, imports) and the test suite
 #   make web       — the editor in the browser (PORT=8765, NOBROWSER=1 for scripts)
 # Narrow a build: make dossier UNIT=quang-phu YEAR=2024 ; rebuild all: make dossier FORCE=1 ;
 # warnings as errors: make dossier STRICT=1 ; Word only: make dossier NOPDF=1
@@ -26,7 +26,7 @@ $(RUNTIME_STAMP): pyproject.toml
 	@touch $(RUNTIME_STAMP)
 
 $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
-	@echo "== Cài công cụ kiểm thử (pytest, hypothesis, httpx, selenium)"
+	@echo "== Cài công cụ kiểm thử (pytest, hypothesis, ruff, httpx, selenium)"
 	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
 	@touch $(TEST_STAMP)
 
@@ -53,6 +53,7 @@ history: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline history $(UNIT)
 
 test: $(TEST_STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(RUNTIME_STAMP)

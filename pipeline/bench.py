@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 from pipeline.build import build_all
+from pipeline.packaged import fixture
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "inputs" / "quang-phu" / "2024.yaml"
+EXAMPLE = fixture()  # the example, as the package ships it
 FACTS = ("discipline", "training_completed", "digital_training", "language_certificate", "language_meets_job", "learning_citizen")
 
 

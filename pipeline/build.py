@@ -21,8 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.outputs import (MANIFEST, BuildLocked, Lock, fingerprints, keep_by_hand, read_manifest, recover,  # noqa: F401
-                              swap_in, write_manifest)
+from pipeline.outputs import (  # noqa: F401
+    MANIFEST,
+    BuildLocked,
+    Lock,
+    Staging,
+    fingerprints,
+    keep_by_hand,
+    read_manifest,
+    recover,
+    swap_in,
+    write_manifest,
+)
 from pipeline.problems import InputError
 from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
@@ -189,9 +199,8 @@ def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: 
           strict: bool) -> tuple[list[Job], list[Outcome]]:
     """Which inputs need building. Unchanged content is a no-op when its PDFs are there or cannot or need
     not be made; it is rebuilt only to add PDFs a converter can now make."""
-    from pipeline.sources import SourceError, read_bytes
-
     from pipeline.documents import DOCUMENTS
+    from pipeline.sources import SourceError, read_bytes
     from pipeline.templates import fingerprint as templates_fingerprint, locate
 
     env = environment_fingerprint(strict)
@@ -248,8 +257,8 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     if pdf and not want_pdf:
         out("ℹ " + how_to_get_pdf())
 
-    staging = outputs / f".staging-{os.getpid()}"
-    staging.mkdir(parents=True, exist_ok=True)
+    owned = Staging(outputs)
+    staging = owned.open()
     bar = Progress(len(todo), progress)
     staged: list[Outcome] = []
     try:
@@ -293,7 +302,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
         results += [o if o.status == "failed" else Outcome(o.key, "failed", [f"chuyển PDF thất bại: {exc}"]) for o in staged]
     finally:
         bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        owned.close()
     return results
 
 

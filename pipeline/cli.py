@@ -24,8 +24,7 @@ from pipeline.hints import command
 from pipeline.problems import InputError
 from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = ROOT / "schema" / "input.schema.json"
+SCHEMA_OUT = Path("schema") / "input.schema.json"  # `dvht schema` writes it in the current folder (`make schema`: the checkout)
 
 
 def _out(text: str = "") -> None:
@@ -135,18 +134,20 @@ def cmd_evaluate(args) -> int:
 
 def cmd_schema(args) -> int:
     from pipeline.model import json_schema
+    from pipeline.packaged import schema_file
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if args.check:
-        current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+    if args.check:  # the schema this program ships (the checkout's schema/ when run from one)
+        shipped = schema_file()
+        current = shipped.read_text(encoding="utf-8") if shipped.exists() else ""
         if current != text:
-            _err(f"{SCHEMA_PATH.relative_to(ROOT)} không khớp với mô hình; chạy: make schema")
+            _err(f"{shipped} không khớp với mô hình; chạy: make schema")
             return 1
         _out("schema khớp với mô hình")
         return 0
-    SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
-    SCHEMA_PATH.write_text(text, encoding="utf-8")
-    _out(f"đã ghi {SCHEMA_PATH.relative_to(ROOT)}")
+    SCHEMA_OUT.parent.mkdir(parents=True, exist_ok=True)
+    SCHEMA_OUT.write_text(text, encoding="utf-8")
+    _out(f"đã ghi {SCHEMA_OUT.as_posix()}")
     return 0
 
 

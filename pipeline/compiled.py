@@ -7,6 +7,8 @@ What docxtpl does on `render` and this module repeats, in order: Jinja render of
 its post-processing (paragraph newlines, `{_{`-escapes, listings); `fix_tables`, `fix_docpr_ids`; the
 body put into the document element and serialised as python-docx does; headers and footers rendered
 and re-serialised; core properties rendered. A template with footnotes is rendered by the reference path.
+Every docxtpl and python-docx internal this needs is called through `pipeline.docxtpl_adapter`, which
+also decides whether the installed versions are ones this path was tested with (`render.render_document`).
 """
 
 from __future__ import annotations
@@ -23,15 +25,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
 from lxml import etree
 
+from pipeline import docxtpl_adapter as dx
+from pipeline.docxtpl_adapter import CoreProperties, parse_xml, serialize_part_xml
+from pipeline.textnorm import unshield
+
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
-# docxtpl's template-author escapes; in values they travel as private-use characters (see render.py)
-OPEN, CLOSE = "\ue000", "\ue001"
 CORE = "docProps/core.xml"
 # zlib level of the parts written on every render: 3 deflates three times faster than the default 6, for a
 # document.xml about a third larger (Mẫu 1: 9,6 KB against 7,2 KB); the parts zipped once keep level 6
@@ -46,25 +46,13 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _post(tpl: DocxTemplate, xml: str) -> str:
-    """docxtpl's post-processing of a rendered part, then the officer's own `{_`/`_}` restored."""
-    xml = xml.replace("\n<w:p", "<w:p")  # every such newline is one docxtpl inserted (values are escaped)
-    if "{_" in xml or "_}" in xml:  # a template author's escapes (rare): as docxtpl resolves them
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if any(c in xml for c in "\t\a\n\f"):  # docxtpl's listing pass changes nothing else: skipped when idle
-        xml = tpl.resolve_listing(xml)
-    if OPEN in xml or CLOSE in xml:
-        xml = xml.replace(OPEN, "{_").replace(CLOSE, "_}")
-    return xml
-
-
 class Unsupported(Exception):
     """The template uses a docxtpl feature this fast path does not repeat; use the reference path."""
 
 
 @dataclass
 class Compiled:
-    tpl: DocxTemplate  # for docxtpl's pure helpers (resolve_listing, fix_tables, fix_docpr_ids)
+    tpl: object  # a DocxTemplate for docxtpl's pure helpers (resolve_listing, fix_tables, fix_docpr_ids)
     body: object  # the compiled Jinja template of the body
     shell: etree._Element  # the document element without its body
     body_index: int
@@ -77,13 +65,11 @@ class Compiled:
     seen: dict = field(default_factory=dict)  # rendered header/footer text -> its bytes
 
     def render(self, context: dict, created: dt.datetime, title: str) -> bytes:
-        xml = _post(self.tpl, self.body.render(context))
+        xml = dx.post(self.tpl, self.body.render(context))
         if self.around is not None and "</w:tblGrid></w:tbl>" not in xml:
             document = self.around[0] + _as_text(xml, self.emptiable).encode("utf-8") + self.around[1]
         else:
-            tree = self.tpl.fix_tables(xml)
-            self.tpl.docx_ids_index = 1000
-            self.tpl.fix_docpr_ids(tree)
+            tree = dx.fixed_body(self.tpl, xml)
             shell = copy.deepcopy(self.shell)
             shell.insert(self.body_index, tree)
             document = serialize_part_xml(shell)
@@ -92,7 +78,7 @@ class Compiled:
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
             z.writestr(_entry("word/document.xml"), document, compresslevel=RENDERED_LEVEL)
             for name, template in self.parts:
-                z.writestr(_entry(name), self._part(_post(self.tpl, template.render(context))), compresslevel=RENDERED_LEVEL)
+                z.writestr(_entry(name), self._part(dx.post(self.tpl, template.render(context))), compresslevel=RENDERED_LEVEL)
             z.writestr(_entry(CORE), self._core(context, created, title), compresslevel=RENDERED_LEVEL)
         return out.getvalue()
 
@@ -109,7 +95,7 @@ class Compiled:
         element = copy.deepcopy(self.core)
         props = CoreProperties(element)
         for prop, template in self.core_templates.items():
-            setattr(props, prop, template.render(context))
+            setattr(props, prop, unshield(template.render(context)))
         props.created = props.modified = created
         props.last_printed = created
         props.revision = 1
@@ -171,42 +157,34 @@ def _jinja(env, source: str, codes: dict, key: str):
 def compile_template(data: bytes, env, codes: dict | None = None) -> Compiled:
     """Compile one template; `codes` receives the Jinja code objects (for the disk cache)."""
     codes = {} if codes is None else codes
-    tpl = DocxTemplate(io.BytesIO(data))
-    tpl.init_docx()
-    package = tpl.docx.part.package
-    for part in package.parts:
-        if "footnotes" in part.content_type:  # docxtpl renders them its own way: left to the reference path
-            raise Unsupported(part.partname)
-    body_xml = tpl.patch_xml(tpl.get_xml())
-    body = _jinja(env, re.sub(r"<w:p([ >])", r"\n<w:p\1", body_xml), codes, "body")
+    tpl = dx.open_template(data)
+    footnotes = dx.has_footnotes(tpl)
+    if footnotes:  # docxtpl renders them its own way: left to the reference path
+        raise Unsupported(footnotes)
+    body_xml = dx.body_source(tpl)
+    body = _jinja(env, dx.jinja_source(body_xml), codes, "body")
     text_safe = _text_safe(body_xml)
-    root = tpl.docx._element
+    root = dx.document_element(tpl)
     body_element = root.body
     shell = copy.deepcopy(root)
     index = list(root).index(body_element)
     shell.remove(shell[index])
 
     rendered_parts, skip = [], {"/word/document.xml", "/" + CORE}
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        for _, part in tpl.get_headers_footers(uri):
-            xml = tpl.patch_xml(tpl.get_part_xml(part))
-            name = part.partname.lstrip("/")
-            rendered_parts.append((name, _jinja(env, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml), codes, name)))
-            skip.add(str(part.partname))
-    core_part = tpl.docx.core_properties._element
-    core_templates = {prop: _jinja(env, getattr(tpl.docx.core_properties, prop) or "", codes, "prop:" + prop) for prop in _PROPS}
+    for name, xml in dx.header_footer_sources(tpl):
+        rendered_parts.append((name, _jinja(env, dx.jinja_source(xml), codes, name)))
+        skip.add("/" + name)
+    core_part = dx.core_element(tpl)
+    core_templates = {prop: _jinja(env, dx.core_property(tpl, prop), codes, "prop:" + prop) for prop in _PROPS}
 
-    saved = io.BytesIO()
-    tpl.docx.save(saved)  # every part as python-docx writes it; the rendered ones are replaced below
-    static = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as src, zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as dst:
+    static = io.BytesIO()  # every part as python-docx writes it, but the rendered ones
+    with zipfile.ZipFile(io.BytesIO(dx.saved(tpl))) as src, zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             if "/" + item.filename in skip:
                 continue
             dst.writestr(_entry(item.filename), src.read(item.filename))
-    tpl.docx = None  # keep the helpers, drop the package
-    return Compiled(tpl, body, shell, index, rendered_parts, copy.deepcopy(core_part), core_templates, static.getvalue(),
-                    _around(shell, index) if text_safe else None, _emptiable(body_xml))
+    return Compiled(dx.helpers(), body, shell, index, rendered_parts, copy.deepcopy(core_part), core_templates,
+                    static.getvalue(), _around(shell, index) if text_safe else None, _emptiable(body_xml))
 
 
 def _around(shell, index: int) -> tuple[bytes, bytes]:
@@ -256,8 +234,8 @@ def cache_dir() -> Path:
 
 
 def _stamp() -> bytes:
-    import jinja2
     import docxtpl
+    import jinja2
 
     from pipeline import __version__
 
@@ -281,8 +259,7 @@ def _save(path: Path, c: Compiled, codes: dict) -> None:
 def _load(path: Path, env) -> Compiled | None:
     try:
         payload = marshal.loads(path.read_bytes())
-        tpl = DocxTemplate.__new__(DocxTemplate)  # only its pure helpers are used
-        tpl.docx = None
+        tpl = dx.helpers()
         code = lambda b: env.template_class.from_code(env, marshal.loads(b), env.make_globals(None), None)  # noqa: E731
         # python-docx's own parser: the core properties element must be its CT_CoreProperties
         return Compiled(tpl, code(payload["body"]), parse_xml(payload["shell"]), payload["index"],

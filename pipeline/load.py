@@ -28,8 +28,8 @@ from pydantic import ValidationError
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Path_, Problem, field_path
 from pipeline.sources import MAX_BYTES, SourceError, read_bytes  # noqa: F401  (MAX_BYTES: re-exported)
-from pipeline.vocab import choices
 from pipeline.textnorm import clean_text
+from pipeline.vocab import choices
 
 MAX_NODES = 100_000  # after alias expansion; a real input has a few thousand
 
@@ -136,7 +136,7 @@ def read_text(path: Path) -> str:
     return strip_controls(_decode(path))
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to Notepad: they would shift every line number
 
 

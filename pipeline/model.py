@@ -15,14 +15,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, Stri
 
 from pipeline.vocab import (
     COLLECTIVE_TITLES,
+    DIGITAL_LEVELS,
     INDIVIDUAL_TITLES,
     LEVEL_CODES,
     LEVEL_LABELS,
     NO_WORDS,
     ROLE_LABELS,
-    YES_WORDS,
-    DIGITAL_LEVELS,
     UNIT_LEVELS,
+    YES_WORDS,
     CollectiveTitle,
     DigitalLevel,
     IndividualTitle,

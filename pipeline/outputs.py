@@ -2,8 +2,9 @@
 killed half-way put back, and the manifest of what was built from what.
 
 Everything here survives what a real office machine does to a folder: a lock or manifest left
-damaged (a folder, `-1`, a 20-digit pid, JSON of another shape) is repaired or ignored, never a
-crash; a file held open by Word is named.
+damaged (a folder, a link, `-1`, JSON of another shape) is repaired or ignored, never a crash; a file
+held open by Word is named. The locks are the operating system's (filelock), so a run that dies —
+killed, a power cut — leaves nothing that blocks or misleads the next one.
 """
 
 from __future__ import annotations
@@ -15,84 +16,85 @@ import shutil
 import time
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 MANIFEST = ".manifest.json"
 LOCK = ".lock"
-MAX_PID = 2**31 - 1
+STAGING = ".staging-"
 
 
 class BuildLocked(Exception):
     pass
 
 
+def _os_lock(path: Path) -> FileLock:
+    """An OS lock on `path` (fcntl on Linux and macOS, msvcrt on Windows, through filelock), taken at once or
+    not at all. The system drops it when its process ends, however it ends: nothing is ever left to take over."""
+    if path.is_symlink():  # a link where our lock file belongs: removed, its target never opened
+        path.unlink()
+    elif path.is_dir():  # damaged: a folder where our lock file belongs
+        try:
+            path.rmdir()
+        except OSError:
+            raise BuildLocked(f"{path} là một thư mục có nội dung, không phải khóa; xóa thư mục đó rồi chạy lại") from None
+    lock = FileLock(str(path))
+    lock.acquire(timeout=0)
+    return lock
+
+
 class Lock:
-    """outputs/.lock, created exclusively; a lock left by a dead process (or holding no valid pid) is taken over."""
+    """outputs/.lock, held with an OS lock for the whole run. The file itself stays (empty, or with whatever an
+    older version or a damage left in it): what counts is the lock on it, which dies with its process."""
 
     def __init__(self, outputs: Path):
         self.path = outputs / LOCK
+        self._lock: FileLock | None = None
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(3):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                if self.path.is_dir() and not self.path.is_symlink():
-                    _remove_folder(self.path)  # not ours to keep: a lock is a file
-                    continue
-                pid = self._holder()
-                if pid and _alive(pid):
-                    raise BuildLocked(f"một lần lập hồ sơ khác đang chạy (tiến trình {pid}); chờ nó xong rồi chạy lại. "
-                                      f"Nếu chắc chắn không còn, xóa tệp {self.path}") from None
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
-            return self
-        raise BuildLocked(f"không tạo được khóa {self.path}; xóa {self.path} rồi chạy lại")
-
-    def _holder(self) -> int | None:
         try:
-            text = self.path.read_text(encoding="ascii", errors="replace").strip()
-        except OSError:
-            return None
-        return int(text) if text.isdigit() and 0 < int(text) <= MAX_PID else None
+            self._lock = _os_lock(self.path)
+        except Timeout:
+            raise BuildLocked(f"một lần lập hồ sơ khác đang chạy với thư mục {self.path.parent}; chờ nó xong rồi chạy "
+                              "lại") from None
+        return self
 
     def __exit__(self, *exc):
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
-def _remove_folder(path: Path) -> None:
-    try:
-        path.rmdir()
-    except OSError:
-        raise BuildLocked(f"{path} là một thư mục có nội dung, không phải khóa; xóa thư mục đó rồi chạy lại") from None
+class Staging:
+    """This run's staging folder `outputs/.staging-<pid>/`, owned through an OS lock on `.staging-<pid>.lock`
+    for as long as the run uses it, so that `recover` never cleans a folder a live run is writing."""
+
+    def __init__(self, outputs: Path):
+        self.path = outputs / f"{STAGING}{os.getpid()}"
+        self._owner: FileLock | None = None
+
+    def open(self) -> Path:
+        self._owner = _os_lock(_owner_path(self.path))
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self.path
+
+    def close(self) -> None:
+        """The folder removed, then its ownership given up."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._owner is not None:
+            self._owner.release()
+            _owner_path(self.path).unlink(missing_ok=True)
+            self._owner = None
+
+    def __enter__(self) -> Path:
+        return self.open()
+
+    def __exit__(self, *exc):
+        self.close()
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":
-        return _alive_windows(pid)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError, OverflowError):
-        return True
-    return True
-
-
-def _alive_windows(pid: int) -> bool:  # pragma: no cover - Windows only
-    import ctypes
-
-    handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return False
-    ctypes.windll.kernel32.CloseHandle(handle)
-    return True
+def _owner_path(staging: Path) -> Path:
+    return staging.with_name(staging.name + ".lock")
 
 
 class HeldOpen(PermissionError):
@@ -259,15 +261,35 @@ def _free_name(folder: Path, stem: str, suffix: str) -> str:
 
 
 def recover(outputs: Path) -> None:
-    """Put back any dossier a killed run had moved aside but not replaced; drop stale staging."""
-    for tmp in outputs.glob(".staging-*"):
-        trash = tmp / "_old"
-        for old in trash.glob("*__*") if trash.is_dir() else []:
-            unit, year = old.name.split("__", 1)
-            final = outputs / unit / year
-            if not final.exists():
-                os.replace(old, final)
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Put back any dossier a killed run had moved aside but not replaced, and drop its staging folder; a staging
+    folder whose owner is alive (its OS lock held) is left alone."""
+    for tmp in sorted(outputs.glob(STAGING + "*")):
+        if tmp.name.endswith(".lock") or not tmp.is_dir() or tmp.is_symlink():
+            continue
+        owner = _owner_path(tmp)
+        try:
+            held = _os_lock(owner)
+        except (Timeout, BuildLocked, OSError):
+            continue  # a live run's (or one we cannot tell): not ours to touch
+        try:
+            trash = tmp / "_old"
+            for old in trash.glob("*__*") if trash.is_dir() else []:
+                unit, year = old.name.split("__", 1)
+                final = outputs / unit / year
+                if not final.exists():
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(old, final)
+            shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            held.release()
+            owner.unlink(missing_ok=True)
+    for owner in outputs.glob(STAGING + "*.lock"):  # left without a folder by a run killed at its very end
+        if not owner.with_name(owner.name[: -len(".lock")]).exists():
+            try:
+                _os_lock(owner).release()
+                owner.unlink(missing_ok=True)
+            except (Timeout, BuildLocked, OSError):
+                pass
 
 
 def write_manifest(outputs: Path, manifest: dict) -> None:

@@ -15,29 +15,20 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
+from pipeline import docxtpl_adapter
+from pipeline.compiled import compiled
 from pipeline.criteria import Catalogue
 from pipeline.documents import DOCUMENTS, DocumentSpec
 from pipeline.documents.common import Dossier, base_context
 from pipeline.evaluate import Assessment
 from pipeline.model import DossierInput
-from pipeline.compiled import compiled
 from pipeline.templates import check, clean_package, environment, locate
-from pipeline.textnorm import clean_text
+from pipeline.textnorm import MARK, clean_text, shield, unshield
 
 ZIP_EPOCH = (2000, 1, 1, 0, 0, 0)
-# docxtpl turns “{_{”, “}_}”, “{_%”, “%_}” into “{{”, “}}”… after rendering (a template author's escape);
-# in a value they are the officer's text, so they travel as private-use characters and come back after.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-
-
-class _Template(DocxTemplate):
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        xml = super().render_xml_part(src_xml, part, context, jinja_env)
-        return xml.replace(_OPEN, "{_").replace(_CLOSE, "_}")
 
 
 # ---------------------------------------------------------------- context
@@ -62,7 +53,7 @@ def _sanitize(value, done: set[int] | None = None):
     """Last guard before XML: every string NFC and free of characters XML cannot hold. Containers this
     already produced (ids in `done`) are passed through, so the shared base is cleaned once per dossier."""
     if isinstance(value, str):
-        return clean_text(value).replace("{_", _OPEN).replace("_}", _CLOSE)
+        return shield(clean_text(value))
     if done is not None and id(value) in done:
         return value
     if isinstance(value, dict):
@@ -107,9 +98,9 @@ def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, fol
     path = template_path(spec, folders)
     info = path.stat()
     data = _template_bytes(path, info.st_mtime_ns, info.st_size)
-    title = f"{spec.title} — {context['unit']['short_name']} — năm {context['year']}"
+    title = document_title(spec, context)
     try:
-        fast = compiled(data, _environment())
+        fast = compiled(data, _environment()) if docxtpl_adapter.fast_path() else None
         if fast is not None:
             return fast.render(context, created, title)
         return render_reference(data, context, created, title)
@@ -117,8 +108,15 @@ def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, fol
         raise TemplateError(f"mẫu {path}: {_render_problem(exc)}") from None
 
 
+def document_title(spec: DocumentSpec, context: dict) -> str:
+    """The .docx file's title property (plain text: the shielded value given back)."""
+    return unshield(f"{spec.title} — {context['unit']['short_name']} — năm {context['year']}")
+
+
 def warm(specs: list[DocumentSpec], folders: list[Path] | None = None) -> None:
     """Compile these templates now (before a batch forks its workers)."""
+    if not docxtpl_adapter.fast_path():
+        return
     for spec in specs:
         path = template_path(spec, folders)
         if path.exists():
@@ -127,17 +125,46 @@ def warm(specs: list[DocumentSpec], folders: list[Path] | None = None) -> None:
 
 
 def render_reference(data: bytes, context: dict, created: dt.datetime, title: str) -> bytes:
-    """docxtpl's own render and python-docx's save: the reference the compiled path must equal."""
-    doc = _Template(io.BytesIO(data))
-    doc.render(context, _environment())
-    props = doc.docx.core_properties
-    props.created = props.modified = created
-    props.last_printed = created
-    props.revision = 1
-    props.title = title
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    """docxtpl's own public render and python-docx's save: the reference the compiled path must equal, and
+    the path for a template or a library version the compiled path does not cover. docxtpl's parser cannot
+    hold `textnorm.MARK`, so here the shielded values carry instead a private-use character that neither
+    this template nor any value contains, removed from the saved parts afterwards."""
+    mark = _free_mark(data, context)
+    out = docxtpl_adapter.public_render(data, _swap(context, mark), _environment(), title, created)
+    return normalise_zip(out, drop=mark.encode("utf-8"))
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+def _free_mark(data: bytes, context: dict) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = [z.read(n) for n in z.namelist() if n.endswith((".xml", ".rels"))]
+    texts = list(_strings(context))
+    for code in range(0xE000, 0xF900):
+        mark = chr(code)
+        encoded = mark.encode("utf-8")
+        if not any(encoded in p for p in parts) and not any(mark in t for t in texts):
+            return mark
+    raise TemplateError("mẫu và dữ liệu dùng hết mọi ký tự riêng (U+E000–U+F8FF)")  # pragma: no cover
+
+
+def _swap(value, mark: str):
+    if isinstance(value, str):
+        return value.replace(MARK, mark) if MARK in value else value
+    if isinstance(value, dict):
+        return {k: _swap(v, mark) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_swap(v, mark) for v in value]
+    return value
 
 
 def _render_problem(exc: Exception) -> str:
@@ -156,9 +183,10 @@ def _check() -> str:
     return command("dvht check-templates", "make check-templates")
 
 
-def normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes, drop: bytes = b"") -> bytes:
     """Rewrite a .docx zip with fixed timestamps and order so equal content gives equal bytes; an entry
-    written twice (python-docx saving a package LibreOffice re-saved) is kept once, the last one."""
+    written twice (python-docx saving a package LibreOffice re-saved) is kept once, the last one; `drop`
+    (a marker's UTF-8 bytes) removed from every XML part."""
     src = zipfile.ZipFile(io.BytesIO(data))
     last = {item.filename: item for item in src.infolist()}
     out = io.BytesIO()
@@ -167,7 +195,10 @@ def normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.open(item).read())
+            blob = src.open(item).read()
+            if drop and name.endswith(".xml"):
+                blob = blob.replace(drop, b"")
+            dst.writestr(info, blob)
     return out.getvalue()
 
 

@@ -25,13 +25,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline import documents
 from pipeline.documents import DOCUMENTS, DocumentSpec
+from pipeline.packaged import fixture
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "quang-phu" / "2024.yaml"  # the context templates are checked in
+EXAMPLE = fixture()  # the context templates are checked in: the example, shipped in the package
 UNIT_FOLDER = "mau"  # inputs/<unit>/mau/: the unit's own templates
 _SMART_QUOTES = "“”‘’„«»"
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
-HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 
 
 def environment() -> SandboxedEnvironment:
@@ -86,25 +85,18 @@ class Part:
 
 
 def parts(data: bytes) -> list[Part]:
-    from docxtpl import DocxTemplate
+    from pipeline.docxtpl_adapter import template_parts
 
-    doc = DocxTemplate(io.BytesIO(clean_package(data)))
-    doc.init_docx()
-    raw = doc.get_xml()
-    out = [Part("thân văn bản", doc.patch_xml(raw), raw)]
-    for uri, label in ((HEADER_URI, "đầu trang"), (FOOTER_URI, "chân trang")):
-        for i, (_, part) in enumerate(doc.get_headers_footers(uri), 1):
-            xml = doc.get_part_xml(part)
-            out.append(Part(f"{label} {i}", doc.patch_xml(xml), xml))
-    for part in doc.docx.part.package.parts:
-        if part.content_type.endswith("footnotes+xml"):
-            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-            out.append(Part("chú thích cuối trang", doc.patch_xml(blob), blob))
-    props = doc.docx.core_properties
-    for prop in ("author", "comments", "identifier", "language", "subject", "title"):
-        value = getattr(props, prop) or ""
-        if "{" in value:
-            out.append(Part(f"thuộc tính tệp “{prop}”", value, value))
+    counts: dict[str, int] = {}
+    out = []
+    for kind, xml, raw in template_parts(clean_package(data)):
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind.startswith("property:"):
+            name = f"thuộc tính tệp “{kind.split(':', 1)[1]}”"
+        else:
+            name = {"body": "thân văn bản", "header": f"đầu trang {counts[kind]}", "footer": f"chân trang {counts[kind]}",
+                    "footnotes": "chú thích cuối trang"}[kind]
+        out.append(Part(name, xml, raw))
     return out
 
 

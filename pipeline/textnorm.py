@@ -24,3 +24,22 @@ def paragraphs(value: str | None) -> list[str]:
     if not value:
         return []
     return [line.strip() for line in clean_text(value).split("\n") if line.strip()]
+
+
+# docxtpl reads “{_{”, “}_}”, “{_%”, “%_}” in a rendered part as a template author's escape and turns them into
+# “{{”, “}}”…; in a value they are the officer's own text. So a value's “{_” and “_}” travel with U+0001 between
+# the two signs, a character `clean_text` removes from every value and XML cannot hold: no typed text and no
+# template can carry it, so removing every U+0001 after docxtpl's pass gives back exactly what was typed.
+MARK = "\x01"
+
+
+def shield(value: str) -> str:
+    """A cleaned value as it enters a template: its “{_” and “_}” kept out of docxtpl's escape pass."""
+    if "_" not in value:
+        return value
+    return value.replace("{_", "{" + MARK + "_").replace("_}", "_" + MARK + "}")
+
+
+def unshield(text: str) -> str:
+    """Rendered text with the officer's “{_” and “_}” given back (every MARK removed)."""
+    return text.replace(MARK, "") if MARK in text else text

@@ -20,6 +20,45 @@ os.environ["DVHT_CACHE"] = tempfile.mkdtemp(prefix="dvht-test-cache-")
 EXAMPLE = ROOT / "inputs" / "quang-phu" / "2024.yaml"
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
+# ---------------------------------------------------------------- LibreOffice: skipped without it, required under CI
+
+NO_LIBREOFFICE = ("LibreOffice not found: install it (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui "
+                  "fonts-liberation2; elsewhere https://www.libreoffice.org) or set DVHT_SOFFICE to soffice's path")
+
+
+def soffice() -> str | None:
+    """The LibreOffice a build would use (DVHT_SOFFICE, PATH, the standard folders), or None."""
+    from pipeline.convert import soffice_binary
+
+    return None if os.environ.get("DVHT_NO_PDF") else soffice_binary()
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def pytest_report_header(config):
+    found = soffice()
+    return f"LibreOffice: {found}" if found else f"LibreOffice: none. {NO_LIBREOFFICE}"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("libreoffice") and soffice() is None:
+        if under_ci():
+            pytest.fail(f"{NO_LIBREOFFICE}. CI=true: the tests that convert real PDFs must run here.", pytrace=False)
+        pytest.skip(f"{NO_LIBREOFFICE}. Skipped: the tests that convert real PDFs (under CI=true they fail).")
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text, laid out as on the page (pypdf: no poppler tools needed)."""
+    from pypdf import PdfReader
+
+    return [page.extract_text(extraction_mode="layout") for page in PdfReader(str(path)).pages]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(pdf_pages(path))
+
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     """1-based line of the n-th occurrence of `needle` in `text`."""
@@ -62,6 +101,28 @@ def docx_texts(document) -> list[str]:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`dvht ARGS` run in this process (`pipeline.cli.main`), in `cwd`, its output captured: what the officer
+    sees and the exit code, without a new Python per call. `run_cli_process` is the real thing, for smoke tests."""
+    import contextlib
+    import io
+
+    from pipeline.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, misuse
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["dvht", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
 
 

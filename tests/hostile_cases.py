@@ -152,6 +152,10 @@ CASES = [
     Case("docxtpl-escapes-print-as-typed", u(edit(EXAMPLE_TEXT, "      Tỷ lệ hoàn thành chương trình bồi dưỡng cao.",
                                                   "      Mẫu {_{ ten }_} và {_% if %_} giữ nguyên.")), 0, ["✓ đã lập"],
          shown=["Mẫu {_{ ten }_} và {_% if %_} giữ nguyên."]),
+    # private-use characters (a Symbol font's glyphs, a pasted icon) and the render's own marker typed as text
+    Case("private-use-characters-print-as-typed", u(edit(EXAMPLE_TEXT, "      Tỷ lệ hoàn thành chương trình bồi dưỡng cao.",
+                                                         "      Ký hiệu \ue000{_\ue001 và {_ x }\x01_} \uf8ff giữ nguyên.")), 0, ["✓ đã lập"],
+         shown=["Ký hiệu \ue000{_\ue001 và {_ x }_} \uf8ff giữ nguyên."]),
     Case("merge-key", u(edit(edit(EXAMPLE_TEXT, "  - name: Hoàng Văn Minh\n", "  - &chu_tich\n    name: Hoàng Văn Minh\n"),
                              "  - name: Nguyễn Quốc Việt\n    position: Phó Chủ tịch UBND xã\n    discipline: true\n    training_completed: true\n"
                              "    digital_training: true\n    language_certificate: true\n    language_meets_job: true\n"

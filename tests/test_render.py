@@ -14,8 +14,8 @@ from docx.shared import Mm
 from conftest import EXAMPLE, HOSTILE_SHOWN, docx_texts
 from pipeline.assess import assess_file
 from pipeline.criteria import load_catalogue
-from pipeline.formatting import long_date, place_date
 from pipeline.documents import DOCUMENTS as FORMS
+from pipeline.formatting import long_date, place_date
 from pipeline.render import build_contexts, render_all
 from pipeline.vocab import Level
 

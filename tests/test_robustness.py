@@ -82,17 +82,24 @@ def test_ambiguous_and_skipped_file_names(project):
 
 # ---------------------------------------------------------------- damaged lock and manifest recover by themselves
 
-@pytest.mark.parametrize("damage", ["folder", "-1", "99999999999999999999", "abc", "0"])
-def test_damaged_lock_is_taken_over(project, damage):
+@pytest.mark.parametrize("damage", ["folder", "link", "", "-1", "99999999999999999999", "abc", "0", "1"])
+def test_damaged_lock_is_taken_over(project, damage, tmp_path):
+    """Whatever a lock file holds (an older version's pid, nothing, bytes), no live process has it locked: taken."""
     outputs = project / "outputs"
     outputs.mkdir()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("không được đụng tới")
     if damage == "folder":
         (outputs / ".lock").mkdir()
+    elif damage == "link":
+        (outputs / ".lock").symlink_to(elsewhere)
     else:
         (outputs / ".lock").write_text(damage)
     res = dossier(project, "--no-pdf")
     assert res.returncode == 0 and "✓ đã lập" in res.stdout, res.stdout + res.stderr
-    assert not (outputs / ".lock").exists()
+    assert elsewhere.read_text() == "không được đụng tới"  # a link's target is never opened
+    assert not (outputs / ".lock").is_symlink() and not (outputs / ".lock").is_dir()
+    assert dossier(project, "--no-pdf").returncode == 0  # and the lock was given back
 
 
 @pytest.mark.parametrize("damage", ["folder", "-1", "[1, 2]", '{"quang-phu/2024": 5}', '{"quang-phu/2024": {"fingerprint": 7}}', "\x00\xff"])
@@ -345,8 +352,9 @@ def test_a_run_without_converter_keeps_good_pdfs_and_drops_stale_ones(project, m
 def test_many_dossiers_merged_over_the_cores_each_from_its_own_parts(project, monkeypatch):
     """Nine unit-years (enough for the merges to spread over worker processes): each merged PDF holds its
     own documents' pages in reading order, one bookmark per document."""
-    import pipeline.convert as convert
     from pypdf import PdfReader
+
+    import pipeline.convert as convert
 
     widths = {}
 
@@ -446,9 +454,8 @@ def test_a_converter_that_writes_no_pdf_is_a_message(project, tmp_path, monkeypa
     assert any("không phải PDF" in line for line in lines)
 
 
+@pytest.mark.libreoffice
 def test_two_runs_at_once_in_two_folders_both_make_every_pdf(tmp_path):
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
     procs = []
     for name in ("mot", "hai"):
         base = tmp_path / name

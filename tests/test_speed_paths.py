@@ -150,3 +150,27 @@ def test_the_hostile_corpus_loads_alike_on_both_yaml_paths(monkeypatch, tmp_path
         monkeypatch.setenv("DVHT_PURE_YAML", "1")
         pure = _outcome(path)
         assert fast == pure, case.id
+
+
+def test_untested_library_versions_take_docxtpls_public_render(monkeypatch):
+    """Outside the versions the compiled path was tested with, every document is docxtpl's public render:
+    the same dossier, byte for byte, and the compiled path never asked."""
+    from pipeline import docxtpl_adapter as dx
+    from pipeline.render import render_all
+
+    assert dx.untested() == []  # this suite runs on the pinned, tested versions
+    loaded, a = assess_file(EXAMPLE)
+    fast, _ = render_all(loaded.model, a, CAT)
+    monkeypatch.setattr(dx, "TESTED", {**dx.TESTED, "docxtpl": ((0, 1), (0, 2))})
+    monkeypatch.setattr(dx, "_FAST", None)
+    assert [u.split()[0] for u in dx.untested()] == ["docxtpl"]
+    assert dx.fast_path() is False
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled path used on an untested version")
+
+    monkeypatch.setattr("pipeline.render.compiled", refuse)
+    public, _ = render_all(loaded.model, a, CAT)
+    assert sorted(public) == sorted(fast)
+    for key in fast:
+        assert parts(public[key]) == parts(fast[key]), key

@@ -112,10 +112,10 @@ def test_sandbox_escape_fails_the_check_and_never_runs(templates, tmp_path):
     errors, _ = check_templates(templates)
     assert any("vi phạm hộp cát" in e for e in errors)
     # and a build that used it anyway (bypassing the check) still cannot run it
-    from pipeline.render import TemplateError, render_all
     from conftest import EXAMPLE
     from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
+    from pipeline.render import TemplateError, render_all
 
     loaded, a = assess_file(EXAMPLE)
     with pytest.raises(TemplateError, match="hộp cát|không có trong dữ liệu"):
@@ -176,6 +176,7 @@ def test_make_templates_leaves_an_edited_template_alone_and_writes_identical_byt
     assert (tmp_path / "build" / "templates" / spec("mau-2").template).exists()
 
 
+@pytest.mark.libreoffice
 def test_templates_resaved_by_libreoffice_render_open_and_convert(tmp_path):
     """The six templates round-tripped through LibreOffice (as an officer's edit would) still build a
     whole dossier: rendered, opened with python-docx, no zip entry twice, converted to PDF."""
@@ -184,14 +185,12 @@ def test_templates_resaved_by_libreoffice_render_open_and_convert(tmp_path):
 
     from docx import Document
 
-    from conftest import EXAMPLE
+    from conftest import EXAMPLE, soffice
 
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
     resaved = tmp_path / "resaved"
     profile = Path(tempfile.mkdtemp(prefix="dvht-test-lo-"))
     try:
-        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "docx:MS Word 2007 XML",
+        subprocess.run([soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "docx:MS Word 2007 XML",
                         "--outdir", str(resaved), *[str(ROOT / "templates" / s.template) for s in FORMS]],
                        check=True, capture_output=True, timeout=300)
     finally:

@@ -93,7 +93,7 @@ def test_a_second_paragraph_without_a_block(write_input):
 def test_a_value_starting_with_a_sign_yaml_reads(write_input, value, sign):
     text = edit(EXAMPLE_TEXT, "archive: VT, VHXH", f"archive: {value}")
     p = _syntax(write_input, text)
-    assert f"giá trị của “archive” bắt đầu bằng" in p.message and sign in p.message and "“archive: |”" in p.message
+    assert "giá trị của “archive” bắt đầu bằng" in p.message and sign in p.message and "“archive: |”" in p.message
     typed = next(line for line in p.message.split("\n") if line.startswith("      │ archive:"))
     caret = p.message.split("\n")[-1]
     assert caret.index("^") == typed.index(value[0])  # the caret under the sign

@@ -30,7 +30,7 @@ if not HAVE_BROWSER and os.environ.get("CI") != "true":
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 YEAR = dt.date.today().year - 1  # a finished year: its report and Tờ trình are dated in January of this one
 

@@ -5,7 +5,6 @@ as what the officer typed."""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from pipeline.commands.new_unit import new_unit
 from pipeline.load import load_text, parse
 from pipeline.web.data import Unsaved, kind_at, read_json, render_text
 from pipeline.web.yaml_edit import Document
-from tests.conftest import EXAMPLE, EXAMPLE_TEXT, edit
+from tests.conftest import EXAMPLE, EXAMPLE_TEXT
 
 
 def test_an_untouched_document_gives_its_text_back(tmp_path):

@@ -12,6 +12,7 @@ from pipeline.load import FILL
 from pipeline.sources.files import slug, year_files
 from pipeline.validate import place_of, short_name_of  # noqa: F401  (re-exported: the name rules live with validate)
 
+
 def slug_of(name: str) -> str:
     """“Ủy ban nhân dân xã Tân Mỹ” → “tan-my”: the place, by the one slug rule (`sources.files.slug`)."""
     return slug(place_of(name))
@@ -140,7 +141,23 @@ def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: 
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
+    _schema_beside(inputs)
     return path
+
+
+def _schema_beside(inputs: Path) -> None:
+    """The schema the file's first line names (`../../schema/input.schema.json`, for VS Code's completion), copied
+    from the package when the folder has none (a fresh install in an empty folder); an existing one is kept."""
+    from pipeline.packaged import schema_file
+
+    target = inputs.parent / "schema" / "input.schema.json"
+    if target.exists() or not schema_file().is_file():
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(schema_file().read_bytes())
+    except OSError:
+        pass  # completion in an editor is a comfort: the input works without it
 
 
 def _kind_slug(name: str) -> str:

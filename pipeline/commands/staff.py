@@ -65,11 +65,9 @@ def export(input_path: Path, xlsx: Path) -> Exported:
 def import_(xlsx: Path, input_path: Path) -> int:
     """Replace the input's staff list with the workbook's; returns how many people."""
     from pipeline.load import load_text
-    from pipeline.problems import InputError
-    from pipeline.sources.yaml_edit import load_for_edit
-
-    from pipeline.problems import Problem
+    from pipeline.problems import InputError, Problem
     from pipeline.sources.files import MAX_BYTES
+    from pipeline.sources.yaml_edit import load_for_edit
 
     people = read_staff(xlsx)
     doc = load_for_edit(input_path)

@@ -19,9 +19,10 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pipeline.packaged import catalogue_dir
 from pipeline.vocab import DIGITAL_LEVELS, TITLE_SCALES, UnitLevel
 
-CATALOGUE_DIR = Path(__file__).resolve().parent
+CATALOGUE_DIR = catalogue_dir()  # package data beside this module
 
 
 class _M(BaseModel):

@@ -12,7 +12,9 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+from pipeline.packaged import templates_dir
+
+TEMPLATES_DIR = templates_dir()  # the built-in templates: package data, or the checkout's templates/
 
 
 @dataclass(frozen=True)

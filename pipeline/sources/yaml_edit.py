@@ -387,8 +387,7 @@ def _shown(value: Any) -> str:
 # -- positions ------------------------------------------------------------------------------------
 def _tree(text: str) -> _Node:
     """The document's nodes with their positions, from ruamel.yaml's parser events."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml import events as ev
+    from ruamel.yaml import YAML, events as ev
     from ruamel.yaml.error import YAMLError
 
     try:

@@ -9,7 +9,16 @@ from pipeline.criteria import QualitativeRule, load_catalogue
 from pipeline.evaluate import Assessment
 from pipeline.load import FILL, Loaded
 from pipeline.model import DossierInput
-from pipeline.vocab import COLLECTIVE_TITLES, INDIVIDUAL_TITLES, LEVEL_CODES, LEVEL_LABELS, NO_WORDS, ROLE_LABELS, YES_WORDS, Level
+from pipeline.vocab import (
+    COLLECTIVE_TITLES,
+    INDIVIDUAL_TITLES,
+    LEVEL_CODES,
+    LEVEL_LABELS,
+    NO_WORDS,
+    ROLE_LABELS,
+    YES_WORDS,
+    Level,
+)
 
 
 def _descriptions(model, prefix: str = "", out: dict | None = None) -> dict[str, str]:
