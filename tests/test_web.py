@@ -5,7 +5,6 @@ dossier's files. The round-trip editing itself is in test_web_yaml_edit.py; the 
 from __future__ import annotations
 
 import copy
-import os
 import re
 from pathlib import Path
 
@@ -226,15 +225,25 @@ def test_a_file_changed_on_disk_meanwhile_is_never_overwritten_silently(client, 
 
 def test_a_running_build_holds_the_save(client, folders):
     inputs, outputs = folders
-    outputs.mkdir()
-    (outputs / ".lock").write_text(str(os.getppid()), encoding="ascii")  # a live process holds the lock
-    got = opened(client)
-    data = copy.deepcopy(got["data"])
-    data["archive"] = "VT"
-    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]})
-    assert r.status_code == 423 and "đang chạy" in r.json()["error"]
-    assert (inputs / "quang-phu" / "2024.yaml").read_text(encoding="utf-8") == EXAMPLE_TEXT
-    (outputs / ".lock").unlink()
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from pipeline.outputs import Lock; "
+                               "lock = Lock(Path(sys.argv[1])).__enter__(); print('held', flush=True); time.sleep(120)", str(outputs)],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)  # another run holds the build's lock
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        got = opened(client)
+        data = copy.deepcopy(got["data"])
+        data["archive"] = "VT"
+        r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]})
+        assert r.status_code == 423 and "đang chạy" in r.json()["error"]
+        assert (inputs / "quang-phu" / "2024.yaml").read_text(encoding="utf-8") == EXAMPLE_TEXT
+    finally:
+        holder.kill()
+        holder.wait()
     assert client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]}).json()["saved"]
 
 
