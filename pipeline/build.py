@@ -68,6 +68,7 @@ class Outcome:
     templates: list[str] = field(default_factory=list)  # the template files used
     documents: list[str] = field(default_factory=list)  # keys of the documents made, in dossier order
     warnings: int = 0
+    unit_name: str = ""  # the unit's full name, for the merged PDF's title
 
 
 # ---------------------------------------------------------------- discovery and fingerprints
@@ -90,9 +91,10 @@ def _sha(data: bytes) -> str:
 def environment_fingerprint(strict: bool = False) -> str:
     """What every dossier depends on besides its own input and templates: catalogues, version, strictness."""
     from pipeline.criteria import CATALOGUE_DIR
+    from pipeline.fingerprint import code
 
     # PDFs are not part of it: a run that cannot or need not make PDFs keeps the good ones (see _plan)
-    h = hashlib.sha256(f"{__version__}|strict={strict}".encode())
+    h = hashlib.sha256(f"{__version__}|{code()}|strict={strict}".encode())
     for path in sorted(CATALOGUE_DIR.glob("*.yaml")):  # templates: per job, those it uses (see _plan)
         h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
     return h.hexdigest()
@@ -129,7 +131,7 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
     used = [str(locate(spec, [Path(t) for t in job.templates])) for spec in made]
     return Outcome(job.key, "built", [f"{p.symbol} {p}" for p in loaded.warnings], staged=str(folder), templates=used,
                    level=assessment.unit_level.label, fingerprint=job.fingerprint, notes=list(skipped.values()),
-                   documents=[d.key for d in made], warnings=len(loaded.warnings))
+                   documents=[d.key for d in made], warnings=len(loaded.warnings), unit_name=loaded.model.unit.name)
 
 
 # ---------------------------------------------------------------- the batch
@@ -201,15 +203,20 @@ def _plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: 
     not be made; it is rebuilt only to add PDFs a converter can now make."""
     from pipeline.documents import DOCUMENTS
     from pipeline.sources import SourceError, read_bytes
-    from pipeline.templates import fingerprint as templates_fingerprint, locate
+    from pipeline.templates import fingerprint as templates_fingerprint, folder_problems, locate
 
     env = environment_fingerprint(strict)
     todo, results = [], []
     by_folders: dict[tuple, str] = {}  # the templates a job uses, fingerprinted once per set of folders
+    refused: dict[tuple, list[str]] = {}  # a template folder that cannot be used as it was asked for
     for job in found:
         key = tuple(job.templates)
         if key not in by_folders:
-            by_folders[key] = templates_fingerprint([locate(spec, [Path(t) for t in key]) for spec in DOCUMENTS])
+            by_folders[key] = templates_fingerprint([locate(spec, [Path(t) for t in key]) for spec in DOCUMENTS]) + repr(key)
+            refused[key] = [e for t in key for e in folder_problems(Path(t))[0]]
+        if refused[key]:
+            results.append(Outcome(job.key, "failed", [f"✗ mẫu văn bản: {e}" for e in refused[key]]))
+            continue
         used = by_folders[key]
         try:
             job.fingerprint = _sha(read_bytes(job.path, inputs) + env.encode() + used.encode())
@@ -233,7 +240,10 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     from pipeline.oserrors import explain
 
     want_pdf = pdf and converter_name() is not None
-    manifest = read_manifest(outputs)
+    notes: list[str] = []
+    manifest = read_manifest(outputs, notes)
+    for note in notes:
+        out(f"ℹ {note}")
     todo, results = _plan(found, inputs, outputs, manifest, force, want_pdf, strict)
     if not todo:
         return results
@@ -283,7 +293,7 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                 else:
                     o.notes.append("PDF cũ không còn khớp với nội dung mới nên không giữ lại; lập lại khi có LibreOffice "
                                    "hoặc Word để có PDF mới")
-            o.changes = _changes(final, Path(o.staged))
+            o.changes = _changes(final, Path(o.staged), outputs, o.notes)
             own = sorted(p.name for p in Path(o.staged).iterdir())
             try:
                 o.notes += keep_by_hand(final, Path(o.staged), entry)
@@ -306,20 +316,36 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
     return results
 
 
-def _changes(old: Path, new: Path) -> list[str]:
+def _changes(old: Path, new: Path, outputs: Path, notes: list[str]) -> list[str]:
+    """The verdicts that moved since the dossier in `old` was built, from the records kept beside both
+    (the old one read as untrusted: see `pipeline.records`)."""
     from pipeline.commands.changes import RECORD, diff
+    from pipeline.records import read_record
 
-    try:
-        before = json.loads((old / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    if not os.path.lexists(old / RECORD):
         return []
-    return diff(before, json.loads((new / RECORD).read_text(encoding="utf-8")))
+    before, note = read_record(old / RECORD, outputs)
+    if note:
+        notes.append(note)
+    now, _ = read_record(new / RECORD, outputs)
+    return diff(before, now) if before is not None and now is not None else []
 
 
 def _carry_pdfs(old: Path, new: Path) -> bool:
-    pdfs = list(old.glob("*.pdf"))
-    for pdf in pdfs:
-        shutil.copy2(pdf, new / pdf.name)
+    """Copy the old dossier's PDFs into the new one: regular files only, never through a link."""
+    import stat
+
+    if old.is_symlink():  # a dossier folder replaced by a link: what it points at is not ours to copy
+        return False
+    pdfs = []
+    for pdf in old.glob("*.pdf"):
+        try:
+            if not stat.S_ISREG(os.lstat(pdf).st_mode):
+                continue
+            shutil.copyfile(pdf, new / pdf.name, follow_symlinks=False)
+        except OSError:
+            continue
+        pdfs.append(pdf)
     return bool(pdfs)
 
 
@@ -375,7 +401,7 @@ def _make_pdfs(good: list[Outcome], staging: Path, jobs: int | None = None) -> N
             os.replace(pdf, target)
             parts.append((spec(key).title, target))
         unit, year = o.key.split("/")
-        merges.append((parts, folder / MERGED, f"Hồ sơ tự đánh giá Đơn vị học tập — {unit} — {year}"))
+        merges.append((parts, folder / MERGED, f"{o.unit_name or unit} — Hồ sơ tự đánh giá “Đơn vị học tập” năm {year}"))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(merges) // MERGES_PER_WORKER))
     if workers == 1 or multiprocessing.get_start_method() != "fork":  # a spawned worker costs more than it saves
         for args in merges:

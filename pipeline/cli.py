@@ -334,9 +334,10 @@ def cmd_web(args) -> int:
 
 
 def cmd_check_templates(args) -> int:
-    from pipeline.render import check_templates
+    """Every template a build would use: the built-in ones, those of --templates, and each unit's own `mau/`."""
+    from pipeline.render import check_all_templates
 
-    problems, warnings = check_templates(Path(args.templates) if args.templates else None)
+    problems, warnings, sets = check_all_templates(Path(args.templates) if args.templates else None, Path(args.inputs))
     for w in warnings:
         _err(f"  ⚠ {w}")
     for p in problems:
@@ -344,7 +345,8 @@ def cmd_check_templates(args) -> int:
     if problems:
         _err(f"{len(problems)} lỗi trong mẫu văn bản; sửa trong Word rồi chạy lại.")
         return 1
-    _out("✓ các mẫu văn bản hợp lệ")
+    own = [s for s in sets if any(Path(f).name == "mau" for f in s)]
+    _out("✓ các mẫu văn bản hợp lệ" + (f" (kể cả mẫu riêng của {len(own)} đơn vị)" if own else ""))
     return 0
 
 
@@ -464,6 +466,8 @@ def parser() -> argparse.ArgumentParser:
     p = command("check-templates", "kiểm tra các mẫu .docx trước khi lập hồ sơ",
                 "  dvht check-templates\n  dvht check-templates --templates mau-cua-tinh/", cmd_check_templates)
     p.add_argument("--templates", default=None, metavar="THƯ_MỤC", help="thư mục mẫu cần kiểm tra (mặc định: templates/)")
+    p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC",
+                   help="thư mục dữ liệu: kiểm tra cả mẫu riêng inputs/<đơn-vị>/mau/ của từng đơn vị (mặc định: inputs)")
     return ap
 
 
@@ -496,3 +500,9 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}")
         _err("Chạy lại với --debug để xem chi tiết và báo cho người phát triển.")
         return 3
+    finally:
+        from pipeline import usercache
+
+        for note in usercache.notes():  # said once per run, whatever the command
+            _err(f"ℹ {note}")
+        usercache.reset()

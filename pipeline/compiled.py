@@ -18,16 +18,14 @@ import datetime as dt
 import hashlib
 import io
 import marshal
-import os
 import re
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from pipeline import docxtpl_adapter as dx
+from pipeline import docxtpl_adapter as dx, usercache
 from pipeline.docxtpl_adapter import CoreProperties, parse_xml, serialize_part_xml
 from pipeline.textnorm import unshield
 
@@ -200,17 +198,18 @@ _CACHE: dict[str, Compiled | None] = {}
 
 
 def compiled(data: bytes, env) -> Compiled | None:
-    """The compiled template for these bytes (per process, keyed by content; kept on disk in the user's
-    cache between runs); None when unsupported."""
+    """The compiled template for these bytes (per process, keyed by content; kept in the user's cache
+    between runs, see `pipeline.usercache`); None when unsupported."""
     key = hashlib.sha256(data).hexdigest()
     if key not in _CACHE:
-        path = cache_dir() / "compiled" / (hashlib.sha256(_stamp() + data).hexdigest() + ".bin")
-        found = _load(path, env) if path.exists() else None
+        name = hashlib.sha256(_stamp() + data).hexdigest() + ".bin"
+        blob = usercache.read("compiled", name)
+        found = _load(blob, env) if blob is not None else None
         if found is None:
             try:
                 codes: dict = {}
                 found = compile_template(data, env, codes)
-                _save(path, found, codes)
+                _save(name, found, codes)
             except Unsupported:
                 found = None
         _CACHE[key] = found
@@ -221,44 +220,30 @@ def compiled(data: bytes, env) -> Compiled | None:
 
 def cache_dir() -> Path:
     """The user's own cache folder (DVHT_CACHE to choose another): compiled templates and passed checks."""
-    configured = os.environ.get("DVHT_CACHE")
-    if configured:
-        return Path(configured)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "dvht"
+    return usercache.root()
 
 
 def _stamp() -> bytes:
-    import docxtpl
-    import jinja2
+    from pipeline.fingerprint import code
 
-    from pipeline import __version__
-
-    return f"{__version__}|{jinja2.__version__}|{docxtpl.__version__}|{sys.version}".encode()
+    return code().encode()
 
 
-def _save(path: Path, c: Compiled, codes: dict) -> None:
+def _save(name: str, c: Compiled, codes: dict) -> None:
     payload = {"static": c.static_zip, "shell": etree.tostring(c.shell), "index": c.body_index,
                "body": marshal.dumps(codes["body"]), "parts": [(n, marshal.dumps(codes[n])) for n, _ in c.parts],
                "core": etree.tostring(c.core), "props": {p: marshal.dumps(codes["prop:" + p]) for p in c.core_templates},
                "around": c.around, "emptiable": c.emptiable}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(payload))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    usercache.write("compiled", name, marshal.dumps(payload))  # a cache that cannot be written only costs time
 
 
-def _load(path: Path, env) -> Compiled | None:
+def _load(blob: bytes, env) -> Compiled | None:
+    """An entry `usercache.read` authenticated (written by this user's own run of this very code): decoded,
+    its shape checked; anything unexpected means “compile again”."""
     try:
-        payload = marshal.loads(path.read_bytes())
+        payload = marshal.loads(blob)
+        if not isinstance(payload, dict):
+            return None
         tpl = dx.helpers()
         code = lambda b: env.template_class.from_code(env, marshal.loads(b), env.make_globals(None), None)  # noqa: E731
         # python-docx's own parser: the core properties element must be its CT_CoreProperties
@@ -266,7 +251,5 @@ def _load(path: Path, env) -> Compiled | None:
                         [(n, code(b)) for n, b in payload["parts"]], parse_xml(payload["core"]),
                         {p: code(b) for p, b in payload["props"].items()}, payload["static"], payload["around"],
                         payload["emptiable"])
-    except (OSError, ValueError, EOFError, TypeError, KeyError, etree.XMLSyntaxError):
+    except Exception:  # noqa: BLE001 - any damage in a cache entry only costs a compile
         return None
-
-

@@ -97,6 +97,9 @@ def converter_name() -> str | None:
     return "libreoffice" if soffice_binary() else None
 
 
+# PDF/A-2b (ISO 19005-2, level B): what a digital-signature tool and an archive accept — every font embedded,
+# XMP identification, no encryption. LibreOffice 7.4 takes the filter's options as JSON.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 MAX_PROCESSES = 4
 TIMEOUT = (60, 20)  # seconds: per LibreOffice process, plus per document it converts
 
@@ -117,18 +120,48 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+# The private profile's settings: links are never updated, linked pictures from documents outside trusted
+# locations are not loaded, macros never run, no update check; whatever a document points at stays unfetched.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse">\
+<value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value>\
+</prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value>\
+</prop></item>
+<item oor:path="/org.openoffice.Office.Jobs/Jobs/org.openoffice.Office.Jobs:Job['UpdateCheck']/Arguments">\
+<prop oor:name="AutoCheckEnabled" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def _profile() -> Path:
+    """A private LibreOffice profile (owner-only) with the settings above."""
+    profile = Path(tempfile.mkdtemp(prefix="dvht-libreoffice-"))
+    user = profile / "user"
+    user.mkdir(mode=0o700)
+    (user / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    return profile
+
+
 def _libreoffice(docx_files: list[Path], outdir: Path) -> None:
     """One LibreOffice per core (at most MAX_PROCESSES), each with a private profile made for this run
     (owner-only, removed afterwards): two runs at once, or another user's profile, can never collide.
     A fresh profile costs about 0,25 s of start-up, paid once per process per batch."""
     binary = soffice_binary()
     n = max(1, min(os.cpu_count() or 1, MAX_PROCESSES, len(docx_files)))
-    profiles = [Path(tempfile.mkdtemp(prefix="dvht-libreoffice-")) for _ in range(n)]
+    profiles = [_profile() for _ in range(n)]
     procs = []
     try:
         for chunk, profile in zip(_chunks(docx_files, n), profiles):
             cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, chunk)]
+                   "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, chunk)]
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     start_new_session=os.name != "nt")
             procs.append((proc, TIMEOUT[0] + TIMEOUT[1] * len(chunk)))
@@ -157,6 +190,12 @@ def to_pdf(docx_files: list[Path], outdir: Path) -> list[Path]:
     (same stem, in `outdir`), each checked to be a PDF."""
     if not docx_files:
         return []
+    from pipeline import docxsafety
+
+    for f in docx_files:  # belt and braces: the templates were checked; nothing external reaches a converter
+        unsafe = docxsafety.light(f.read_bytes())
+        if unsafe:
+            raise ConversionError(f"{f.name}: không chuyển PDF: " + "; ".join(unsafe))
     outdir.mkdir(parents=True, exist_ok=True)
     which = converter_name()
     if which == "word":
@@ -184,7 +223,8 @@ def _is_pdf(path: Path) -> bool:
 
 
 def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
-    """Concatenate PDFs in order, one bookmark per part at its first page."""
+    """Concatenate PDFs in order, one bookmark per part at its first page. A reading copy: the PDF/A parts
+    are what is signed and filed (a merge is not PDF/A)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
@@ -197,5 +237,9 @@ def merge(parts: list[tuple[str, Path]], dest: Path, title: str) -> None:
             raise ConversionError(f"không đọc được {path.name} để ghép hồ sơ ({exc})") from None
         writer.add_outline_item(title=name, page_number=start)
     writer.add_metadata({"/Title": title, "/Producer": "dvht-dossier"})
+    from pypdf.generic import NameObject, TextStringObject
+
+    root = getattr(writer, "root_object", None) or writer._root_object  # the property is pypdf ≥ 4's
+    root[NameObject("/Lang")] = TextStringObject("vi-VN")
     with open(dest, "wb") as fh:
         writer.write(fh)

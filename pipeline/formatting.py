@@ -6,6 +6,8 @@ Pure functions used by evaluate (to word its explanations) and render.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -61,12 +63,48 @@ def place_date(place: str, d: dt.date) -> str:
 
 
 def short_date(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
+    """“20/6/2024”, “08/01/2025”: a date cited in the text, by the same leading-zero rule as the date line
+    (days below 10 and the months 1 and 2 take a zero, other months not)."""
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{d.day:02d}/{month}/{d.year}"
 
 
 def padded(n: int) -> str:
-    """A count in prose, one way throughout: below 10 with a leading zero (“05 thành viên”), zero as “0”."""
+    """A count, one rule wherever the pipeline prints one (as the circular writes “02 người đánh giá”):
+    1 to 9 with a leading zero (“05 thành viên”, “09/30”); zero as “0”, which the documents' own
+    sentences word as “không có” where a count stands alone."""
     return f"{n:02d}" if n else "0"
+
+
+def fraction(part: int, whole: int) -> str:
+    """“09/30”, “28/30”: both counts by the rule of `padded`."""
+    return f"{padded(part)}/{padded(whole)}"
+
+
+_STRAIGHT = re.compile(r'"([^"\n]*)"')
+
+
+def typographic(text: str) -> str:
+    """Straight double quotes around a phrase as typographic ones: "Đơn vị học tập" → “Đơn vị học tập”."""
+    return _STRAIGHT.sub(lambda m: f"“{m.group(1)}”", text) if '"' in text else text
+
+
+# Vietnamese alphabetical order (TCVN 6909 letters): Ă, Â after A; Đ after D; Ê after E; Ô, Ơ after O; Ư after U.
+_ALPHABET = "AĂÂBCDĐEÊFGHIJKLMNOÔƠPQRSTUƯVWXYZ"
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+
+
+def vietnamese_key(text: str) -> tuple:
+    """Sort key in Vietnamese alphabetical order: letters first by the alphabet (HĐND before HKH, NĐ-CP before
+    NQ), then by tone; digits and signs before letters."""
+    letters, tones = [], []
+    for ch in text.upper():
+        parts = unicodedata.normalize("NFD", ch)
+        tone = next((_TONES[c] for c in parts if c in _TONES), 0)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        letters.append((1, _ALPHABET.index(base)) if base in _ALPHABET else (0, ord(base[:1] or " ")))
+        tones.append(tone)
+    return tuple(letters), tuple(tones), text
 
 
 def two_digits(n: int) -> str:

@@ -109,7 +109,8 @@ class Unit(_Strict):
     short_name: Line = Field(description="Tên viết gọn, ví dụ “UBND xã Quảng Phú”")
     kind: Slug = Field("ubnd-xa", description="Loại đơn vị (mã trong bộ tiêu chí, Điều 2 Thông tư 24), ví dụ ubnd-xa, thcs, thpt; “dvht kinds” liệt kê đủ")
     level: UnitLevelIn | None = Field(None, description="Cấp đánh giá, công nhận: cap-huyen (cấp huyện) hoặc cap-tinh (cấp tỉnh); chỉ cần ghi với loại đơn vị có ở cả hai cấp")
-    parent_agency: Line = Field(description="Cơ quan chủ quản, ví dụ “UBND huyện Quảng Điền”")
+    parent_agency: OptLine = Field("", description=(
+        "Cơ quan chủ quản, nếu có (in ở bìa Mẫu 3; với trường học, ở đầu văn bản); Ủy ban nhân dân xã không có: để trống"))
     place: Line = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Quảng Phú”")
     collective_name: OptLine = Field("Ủy ban nhân dân", description="Tên tập thể lãnh đạo in ở dòng “TM. …”, ví dụ “Ủy ban nhân dân”; để trống (\"\") khi người đứng đầu tự ký, như Hiệu trưởng, Giám đốc")
 
@@ -125,18 +126,22 @@ class Signer(_Strict):
 class Recognition(_Strict):
     """Who receives the dossier and who recognises the unit: set by each province since 01/07/2025."""
 
-    scope: Line = Field("cấp huyện", description="Cấp công nhận in trong “Đơn vị học tập …”, ví dụ “cấp huyện”")
-    receiver: Line = Field("Phòng Giáo dục và Đào tạo huyện", description="Cơ quan nhận hồ sơ (dòng “Kính gửi” của Tờ trình)")
-    authority: Line = Field("Chủ tịch Ủy ban nhân dân huyện", description="Người có thẩm quyền công nhận, nêu trong lời đề nghị")
+    scope: Line = Field("cấp huyện", description="Cấp công nhận in trong “Đơn vị học tập …”, theo quy định của tỉnh")
+    receiver: Line = Field("Phòng Giáo dục và Đào tạo huyện", description=(
+        "Cơ quan nhận hồ sơ (dòng “Kính gửi” của Tờ trình), theo quy định của tỉnh, ví dụ “Sở Giáo dục và Đào tạo tỉnh …”"))
+    authority: Line = Field("Chủ tịch Ủy ban nhân dân huyện", description=(
+        "Người có thẩm quyền công nhận, nêu trong lời đề nghị, theo quy định của tỉnh"))
 
 
 class Decision(_Strict):
     number: Line = Field(description="Số quyết định, ví dụ “125/QĐ-UBND”")
     date: Date = Field(description="Ngày ký quyết định, trong năm đánh giá")
     grounds: list[Line] = Field(default_factory=list, description="Các căn cứ thêm (ngoài luật và Thông tư 24), mỗi dòng một căn cứ")
-    proposer: OptLine = Field("công chức Văn hóa – xã hội", description="“Theo đề nghị của …”")
-    executors: Line = Field("Công chức Văn phòng – thống kê, công chức Văn hóa – xã hội và các ông (bà) có tên tại Điều 1",
-                            description="Điều 3: những người chịu trách nhiệm thi hành")
+    proposer: OptLine = Field("", description=(
+        "“Theo đề nghị của …”, ví dụ “Trưởng phòng Văn hóa – Xã hội” (để trống: theo ngày quyết định, trước hoặc sau 01/07/2025)"))
+    executors: OptLine = Field("", description=(
+        "Điều 3: những người chịu trách nhiệm thi hành, ví dụ “Chánh Văn phòng HĐND và UBND, Trưởng phòng Văn hóa – Xã hội "
+        "và các ông (bà) có tên tại Điều 1” (để trống: theo ngày quyết định)"))
     recipients: list[Line] = Field(default_factory=list, description="Nơi nhận (ngoài “Như Điều 3” và “Lưu”)")
     signer: Signer | None = Field(None, description="Người ký quyết định, nếu khác người ký chung (signer)")
 

@@ -32,6 +32,8 @@ def _os_lock(path: Path) -> FileLock:
     not at all. The system drops it when its process ends, however it ends: nothing is ever left to take over."""
     if path.is_symlink():  # a link where our lock file belongs: removed, its target never opened
         path.unlink()
+    elif path.exists() and not path.is_dir() and not path.is_file():  # a FIFO or a device: never opened
+        path.unlink()
     elif path.is_dir():  # damaged: a folder where our lock file belongs
         try:
             path.rmdir()
@@ -264,7 +266,10 @@ def recover(outputs: Path) -> None:
     """Put back any dossier a killed run had moved aside but not replaced, and drop its staging folder; a staging
     folder whose owner is alive (its OS lock held) is left alone."""
     for tmp in sorted(outputs.glob(STAGING + "*")):
-        if tmp.name.endswith(".lock") or not tmp.is_dir() or tmp.is_symlink():
+        if tmp.name.endswith(".lock") and not tmp.is_symlink():
+            continue
+        if tmp.is_symlink() or not tmp.is_dir():  # not ours: a staging folder is never a link
+            tmp.unlink(missing_ok=True)
             continue
         owner = _owner_path(tmp)
         try:
@@ -296,19 +301,26 @@ def write_manifest(outputs: Path, manifest: dict) -> None:
     path = outputs / MANIFEST
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)  # damaged: a folder where our record belongs
-    tmp = outputs / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    import tempfile
 
-
-def read_manifest(outputs: Path) -> dict[str, dict]:
-    """The record of earlier builds; anything damaged or of another shape reads as “nothing built yet”
-    for that entry, so the next run rebuilds it (never a crash, never --force needed)."""
+    # a fresh exclusive file (never through a link planted at a fixed name), renamed over the record
+    fd, tmp = tempfile.mkstemp(dir=outputs, prefix=MANIFEST + ".", suffix=".tmp")
     try:
-        data = json.loads((outputs / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items()
-            if isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("fingerprint"), str)}
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_manifest(outputs: Path, notes: list[str] | None = None) -> dict[str, dict]:
+    """The record of earlier builds; anything damaged, linked out of `outputs/`, or of another shape reads
+    as “nothing built yet” for that entry (with a note in `notes`), so the next run rebuilds it (never a
+    crash, never --force needed, never its content shown)."""
+    from pipeline import records
+
+    entries, note = records.read_manifest(outputs / MANIFEST, outputs)
+    if note and notes is not None:
+        notes.append(note)
+    return entries

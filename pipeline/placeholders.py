@@ -14,7 +14,7 @@ import re
 
 from pipeline.criteria import Catalogue, PercentageRule
 from pipeline.evaluate import Assessment
-from pipeline.formatting import padded
+from pipeline.formatting import fraction, padded
 from pipeline.model import DossierInput
 
 PATTERN = re.compile(r"(?<!\{)\{([\w.]+)\}(?!\})")
@@ -30,7 +30,7 @@ GLOBAL = {
 COUNTED = {
     "so": "số thành viên đạt",
     "so_chua_dat": "số thành viên chưa đạt",
-    "phan_so": "số đạt/tổng số, ví dụ 28/30",
+    "phan_so": "số đạt/tổng số, ví dụ 28/30 (09/30)",
     "ty_le": "tỷ lệ phần trăm",
 }
 
@@ -111,7 +111,7 @@ def values(model: DossierInput, a: Assessment) -> dict[str, str]:
             suffix = "_muc_2" if i == 1 else ""
             out[f"{r.code}.so{suffix}"] = padded(c.numerator)
             out[f"{r.code}.so_chua_dat{suffix}"] = padded(c.denominator - c.numerator)
-            out[f"{r.code}.phan_so{suffix}"] = f"{c.numerator}/{c.denominator}"
+            out[f"{r.code}.phan_so{suffix}"] = fraction(c.numerator, c.denominator)
             out[f"{r.code}.ty_le{suffix}"] = c.percent
     return out
 

@@ -9,6 +9,7 @@ Saved files are deterministic: fixed zip timestamps and core properties.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -75,7 +76,23 @@ class TemplateError(Exception):
 
 @lru_cache(maxsize=32)
 def _template_bytes(path: Path, mtime_ns: int, size: int) -> bytes:
-    return clean_package(path.read_bytes())
+    """A template as the build uses it: read safely, refused (TemplateError) if its package carries anything
+    `pipeline.docxsafety` forbids — checked here too, whatever a cache says, so that nothing external is
+    ever rendered into a dossier."""
+    from pipeline import docxsafety, usercache
+    from pipeline.templates import TemplateFileError, _root_of, read_template
+
+    try:
+        data = read_template(path, _root_of(path))
+    except TemplateFileError as exc:
+        raise TemplateError(str(exc)) from None
+    mark = hashlib.sha256(b"docxsafety|" + data).hexdigest()
+    if usercache.read("safe", mark) != b"ok":
+        unsafe = docxsafety.problems(data)
+        if unsafe:
+            raise TemplateError(f"mẫu {path}: " + "; ".join(unsafe))
+        usercache.write("safe", mark, b"ok")
+    return clean_package(data)
 
 
 def template_path(spec: DocumentSpec, folders: list[Path] | None = None) -> Path:
@@ -92,12 +109,27 @@ def _environment():
     return _ENV
 
 
+def _read(path: Path) -> bytes:
+    try:
+        info = path.stat()
+    except OSError as exc:
+        from pipeline.oserrors import explain
+
+        raise TemplateError(f"mẫu {path}: {explain(exc, path)}") from None
+    return _template_bytes(path, info.st_mtime_ns, info.st_size)
+
+
 def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, folders: list[Path] | None = None) -> bytes:
     """Fill one template in the sandbox; returns the .docx bytes (deterministic for the same context).
     The template is compiled once per process (`pipeline.compiled`); its output XML is the reference's."""
     path = template_path(spec, folders)
-    info = path.stat()
-    data = _template_bytes(path, info.st_mtime_ns, info.st_size)
+    return render_bytes(spec, _read(path), context, created, str(path))
+
+
+def render_bytes(spec: DocumentSpec, data: bytes, context: dict, created: dt.datetime, label: str) -> bytes:
+    """`render_document` for a template's bytes. Whatever the template makes go wrong — a missing field, a
+    sandbox violation, a bound of the sandbox, nesting too deep, memory — is a TemplateError in words,
+    never an exception that ends the run."""
     title = document_title(spec, context)
     try:
         fast = compiled(data, _environment()) if docxtpl_adapter.fast_path() else None
@@ -105,12 +137,19 @@ def render_document(spec: DocumentSpec, context: dict, created: dt.datetime, fol
             return fast.render(context, created, title)
         return render_reference(data, context, created, title)
     except (UndefinedError, SecurityError, TemplateSyntaxError) as exc:
-        raise TemplateError(f"mẫu {path}: {_render_problem(exc)}") from None
+        raise TemplateError(f"mẫu {label}: {_render_problem(exc)}") from None
+    except RecursionError:
+        raise TemplateError(f"mẫu {label}: các thẻ hoặc biểu thức lồng nhau quá sâu; chạy {_check()}") from None
+    except MemoryError:
+        raise TemplateError(f"mẫu {label}: điền mẫu cần quá nhiều bộ nhớ; chạy {_check()}") from None
+    except Exception as exc:  # noqa: BLE001 - a template from outside never ends the run
+        raise TemplateError(f"mẫu {label}: không điền được ({type(exc).__name__}); chạy {_check()}") from None
 
 
 def document_title(spec: DocumentSpec, context: dict) -> str:
-    """The .docx file's title property (plain text: the shielded value given back)."""
-    return unshield(f"{spec.title} — {context['unit']['short_name']} — năm {context['year']}")
+    """The title a PDF reader and a signing tool show: the unit's name, the document, the year (plain text: the
+    shielded value given back)."""
+    return unshield(f"{context['unit']['name']} — {spec.title} năm {context['year']}")
 
 
 def warm(specs: list[DocumentSpec], folders: list[Path] | None = None) -> None:
@@ -119,9 +158,10 @@ def warm(specs: list[DocumentSpec], folders: list[Path] | None = None) -> None:
         return
     for spec in specs:
         path = template_path(spec, folders)
-        if path.exists():
-            info = path.stat()
-            compiled(_template_bytes(path, info.st_mtime_ns, info.st_size), _environment())
+        try:
+            compiled(_read(path), _environment())
+        except Exception:  # noqa: BLE001 - the worker that renders it reports it
+            pass
 
 
 def render_reference(data: bytes, context: dict, created: dt.datetime, title: str) -> bytes:
@@ -215,3 +255,27 @@ def check_templates(templates: Path | None = None) -> tuple[list[str], list[str]
     """(errors, warnings) of the templates in `templates` (falling back to the built-in ones) or the built-in
     ones: see `pipeline.templates.check`."""
     return check([templates] if templates else [])
+
+
+def check_all_templates(templates: Path | None = None, inputs: Path | None = None) -> tuple[list[str], list[str], list[tuple]]:
+    """(errors, warnings, the template folder sets checked) of every template a build would use: the
+    built-in ones with `templates` first (if given), and for every unit folder under `inputs` its own
+    `mau/` first — see `pipeline.templates.check`."""
+    from pipeline.templates import example_contexts, search_path
+
+    sets = [tuple(search_path(None, templates))]
+    try:
+        units = sorted(p for p in inputs.iterdir() if p.is_dir() and not p.name.startswith(".")) if inputs and inputs.is_dir() else []
+    except OSError:
+        units = []
+    for unit in units:
+        folders = tuple(search_path(unit, templates))
+        if folders not in sets:
+            sets.append(folders)
+    contexts = example_contexts()
+    errors, warnings = [], []
+    for folders in sets:
+        e, w = check(list(folders), contexts)
+        errors += [x for x in e if x not in errors]
+        warnings += [x for x in w if x not in warnings]
+    return errors, warnings, sets

@@ -29,13 +29,13 @@ from pipeline.criteria import (
     load_regulation,
 )
 from pipeline.load import Loaded, load
+from pipeline.localgov import TWO_LEVEL_GOVERNMENT, district_body
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Problem, raise_if_any
 from pipeline.sources.files import is_unit_folder
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 DEADLINE = (1, 15)  # the dossier goes out before 15 January of the year after the assessment year
-TWO_LEVEL_GOVERNMENT = dt.date(2025, 7, 1)  # districts abolished (Nghị quyết 202/2025/QH15)
 
 
 YEARS = (2000, 2099)
@@ -127,6 +127,8 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Problem]:
         problems += _check_kind_facts(loaded, cat)
     problems += _check_report(loaded)
     problems += _check_dates(loaded, today or dt.date.today())
+    problems += check_reform(loaded)
+    problems += check_report_signer(loaded)
     problems += _check_placeholders(loaded, cat)
     problems += loaded.notes
     problems += carried_over(loaded)
@@ -524,14 +526,70 @@ def _check_dates(loaded: Loaded, today: dt.date) -> list[Problem]:
     if request > deadline:
         out.append(warn(loaded, ("request", "date"), (
             f"Tờ trình ngày {_fmt(request)} sau hạn gửi hồ sơ ({_fmt(deadline)}: trước ngày 15 tháng 01 năm sau năm đánh giá)")))
-    if request >= TWO_LEVEL_GOVERNMENT:
-        district = [name for name, text in (("recognition.scope", m.recognition.scope), ("recognition.receiver", m.recognition.receiver),
-                                            ("recognition.authority", m.recognition.authority)) if "huyện" in text.casefold()]
-        if district:
-            out.append(warn(loaded, ("recognition",), (
-                f"từ 01/07/2025 không còn cấp huyện, nhưng {', '.join(district)} vẫn ghi “huyện”; "
-                "ghi cơ quan nhận hồ sơ và người công nhận theo quy định của tỉnh")))
     return out
+
+
+def reform_fields(m: DossierInput):
+    """(path, text, date of the document that prints it) for every field that names a body: the receiver and the
+    authority, the parent agency, each Nơi nhận, the grounds, who proposes and who carries out the decision,
+    the issuer of each evidence item."""
+    req, rep, dec = m.request.date, m.report.date, m.team.decision
+    yield ("recognition", "receiver"), m.recognition.receiver, req
+    yield ("recognition", "authority"), m.recognition.authority, req
+    yield ("unit", "parent_agency"), m.unit.parent_agency, max(req, rep)
+    for key, items, day in (("request", m.request, req), ("report", m.report, rep)):
+        for field in ("grounds", "recipients"):
+            for i, text in enumerate(getattr(items, field, []) or []):
+                yield (key, field, i), text, day
+    for field in ("grounds", "recipients"):
+        for i, text in enumerate(getattr(dec, field)):
+            yield ("team", "decision", field, i), text, dec.date
+    for field in ("proposer", "executors"):
+        yield ("team", "decision", field), getattr(dec, field), dec.date
+    for code, ind in m.indicators.items():
+        for j, ev in enumerate(ind.evidence):
+            if ev.date is not None:
+                yield ("indicators", code, "evidence", j, "issuer"), ev.issuer, ev.date
+
+
+def check_reform(loaded: Loaded) -> list[Problem]:
+    """From 01/07/2025 there is no district level: a document dated from then that names a district-level body
+    (huyện, quận, thị xã, thành phố thuộc tỉnh) is a warning naming the field and its line."""
+    m, out = loaded.model, []
+    for path, text, day in reform_fields(m):
+        body = district_body(text) if day >= TWO_LEVEL_GOVERNMENT else None
+        if body:
+            out.append(warn(loaded, path, (
+                f"“{text}” nêu {body}, nhưng văn bản ngày {_fmt(day)} ban hành khi đã không còn cấp huyện (từ 01/07/2025); "
+                "ghi cơ quan hiện có theo quy định của tỉnh")))
+    scope = m.recognition.scope
+    if m.request.date >= TWO_LEVEL_GOVERNMENT and "huyện" in scope.casefold():
+        out.append(warn(loaded, ("recognition", "scope"), (
+            f"cấp công nhận “{scope}”: từ 01/07/2025 không còn cấp huyện; ghi cấp công nhận theo quy định của tỉnh")))
+    return out
+
+
+def check_report_signer(loaded: Loaded) -> list[Problem]:
+    """Mẫu 3 is signed by the Tổ trưởng (the seed's form: “Tổ trưởng (Ký tên, đóng dấu)”): a `report.signer` who is
+    someone else, or a Tổ trưởng whose position names no leader's office to sign with, is a warning."""
+    from pipeline.documents.common import leader_title, same_person, team_leader
+
+    m = loaded.model
+    leader = team_leader(m)
+    if leader is None:
+        return []
+    s = m.report.signer
+    if s is not None and not same_person(s.name, leader.name):
+        return [warn(loaded, ("report", "signer", "name"), (
+            f"Báo cáo tự đánh giá (Mẫu 3) do Tổ trưởng ký (“Tổ trưởng (Ký tên, đóng dấu)”), nhưng report.signer là "
+            f"{s.name}, không phải Tổ trưởng {leader.name}; ghi người ký là Tổ trưởng hoặc đổi Tổ trưởng"))]
+    signers = [x for x in (m.signer, m.team.decision.signer, m.request.signer) if x is not None]
+    if s is None and not any(same_person(x.name, leader.name) for x in signers) and leader_title(leader.position) is None:
+        i = m.team.members.index(leader)
+        return [warn(loaded, ("team", "members", i, "position"), (
+            f"Tổ trưởng {leader.name} ký Báo cáo tự đánh giá (Mẫu 3) với chức vụ của mình, nhưng chức vụ “{leader.position}” "
+            "không phải của lãnh đạo đơn vị; Tổ trưởng là lãnh đạo đơn vị — ghi report.signer (name, title, on_behalf_of)"))]
+    return []
 
 
 def _check_placeholders(loaded: Loaded, cat: Catalogue) -> list[Problem]:

@@ -47,7 +47,13 @@ def test_new_unit_then_validate_lists_only_what_to_fill(tmp_path):
     assert res.returncode == 1 and len(found) > 100
     assert all(message.startswith("cần điền") for _, message in found), [f for f in found if not f[1].startswith("cần điền")]
     fields = {f for f, _ in found}
-    for expected in ("unit.parent_agency", "signer.name", "recognition.receiver", "team.decision.date", "staff[1].discipline",
+    # no cơ quan chủ quản for a People's Committee: left empty, not to fill; the decision's offices are the
+    # post-reform ones, written where the officer sees them
+    assert 'parent_agency: ""' in text and "unit.parent_agency" not in {f for f, _ in found}
+    assert "proposer: Trưởng phòng Văn hóa – Xã hội" in text and "executors: Chánh Văn phòng HĐND và UBND" in text
+    values = [line.split("#")[0] for line in text.split("indicators:")[0].splitlines() if not line.lstrip().startswith("#")]
+    assert not any("huyện" in v for v in values), [v for v in values if "huyện" in v]
+    for expected in ("signer.name", "recognition.receiver", "team.decision.date", "staff[1].discipline",
                      'indicators."2.4".assessors[1]', 'indicators."1.1".met', "collective_title", "report.date", "request.date"):
         assert expected in fields, expected
     # every line named is the line holding the marker
@@ -96,8 +102,13 @@ def test_new_year_keeps_the_unit_and_marks_exactly_the_yearly_facts(inputs):
             expected.add(f'indicators."{code}".met')
         if ind.declared_level is not None:
             expected.add(f'indicators."{code}".declared_level')
+    # across 01/07/2025: every field naming a district-level body is to fill, not carried
+    expected |= {"recognition.scope", "recognition.receiver", "recognition.authority", "unit.parent_agency",
+                 "report.recipients[1]", "report.recipients[2]", "request.recipients[1]"}
     assert fields == expected, (fields - expected, expected - fields)
     text = path.read_text(encoding="utf-8")
+    assert "huyện Quảng Điền" not in text.split("indicators:")[0] and "- Thường trực Đảng ủy, HĐND xã" in text
+    assert "proposer: Trưởng phòng Văn hóa – Xã hội" in text  # the old commune's offices become the new ones
     for kept in ("name: Ủy ban nhân dân xã Quảng Phú", "name: Trần Thị Diệu", "position: Chủ tịch Hội Khuyến học xã",
                  "assessors: [mai, anh]", "UBND xã có {so_thanh_vien} cán bộ", "name: Hoàng Văn Minh"):
         assert kept in text, kept

@@ -88,7 +88,13 @@ def test_district_bodies_after_the_2025_reform_are_a_warning(write_input):
     text = edit(text, "  date: 09/01/2025", "  date: 09/01/2026")
     text = edit(text, "date: 08/01/2025", "date: 08/01/2026")
     found = problems(write_input(text))  # the 2024 file dated 2026 is refused for the report…
-    assert any(p.field == "recognition" and p.warning and "01/07/2025" in p.message for p in found)
+    warned = {p.field: p for p in found if p.warning and "01/07/2025" in p.message}
+    for field, needle in (("recognition.receiver", "  receiver: Phòng"), ("recognition.authority", "  authority: Chủ tịch Ủy"),
+                          ("report.recipients[1]", "    - Phòng Giáo dục và Đào tạo huyện Quảng Điền"),
+                          ("request.recipients[1]", "    - Hội Khuyến học huyện Quảng Điền")):  # (its second occurrence)
+        occurrence = 2 if field == "request.recipients[1]" else 1
+        assert field in warned and warned[field].line == line_of(text, needle, occurrence), field
+    assert "huyện Quảng Điền" in warned["recognition.receiver"].message
 
 
 # ---------------------------------------------------------------- figures in prose

@@ -170,10 +170,13 @@ def test_receiver_authority_scope_and_signer_follow_the_input_in_every_document(
     assert any("Chủ tịch Ủy ban nhân dân thành phố Huế xem xét, công nhận" in line for line in docs["to-trinh"])
     assert "ĐƠN VỊ HỌC TẬP CẤP XÃ NĂM 2024" in docs["mau-3"]
     assert any("“Đơn vị học tập” cấp xã Mức độ 1" in line for line in docs["mau-3"])
-    for key in ("to-trinh", "mau-3"):
-        lines = docs[key]
-        i = lines.index("TM. ỦY BAN NHÂN DÂN")
-        assert lines[i + 1] == "CHỦ TỊCH" and "Trần Văn Bình" in lines[i:] and "Nguyễn Quốc Việt" not in lines[i:], key
+    lines = docs["to-trinh"]
+    i = lines.index("TM. ỦY BAN NHÂN DÂN")
+    assert lines[i + 1] == "CHỦ TỊCH" and "Trần Văn Bình" in lines[i:] and "Nguyễn Quốc Việt" not in lines[i:]
+    lines = docs["mau-3"]  # the report is the team's: its Tổ trưởng signs, with the line of his own office
+    i = lines.index("TM. ỦY BAN NHÂN DÂN")
+    assert lines[i + 1:i + 3] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and "Nguyễn Quốc Việt" in lines[i:]
+    assert "Trần Văn Bình" not in lines[i:]
     assert "- Sở Giáo dục và Đào tạo tỉnh Huế;" in docs["mau-3"]
     assert "Hoàng Văn Minh" in docs["quyet-dinh"]  # the decision keeps its own signer
 
@@ -278,6 +281,60 @@ def zipfile_names(data: bytes) -> list[str]:
     import zipfile
 
     return zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+# ---------------------------------------------------------------- issue 23: header, signer, style
+
+def test_header_of_a_peoples_committee_has_no_parent_agency_and_breaks_between_name_parts(built):
+    for key in ("to-trinh", "mau-3", "quyet-dinh", "minh-chung"):
+        d = Document(str(built / "quang-phu" / "2024" / spec(key).template))
+        header = [p.text for p in d.tables[0 if key != "mau-3" else 2].rows[0].cells[0].paragraphs if p.text]
+        assert header[:2] == ["ỦY BAN NHÂN DÂN", "XÃ QUẢNG PHÚ"], (key, header)
+        assert not any("HUYỆN" in line for line in header), key
+    cover = opened(built, "mau-3")
+    assert cover[0] == "ỦY BAN NHÂN DÂN HUYỆN QUẢNG ĐIỀN"  # the cover keeps the cơ quan chủ quản given
+
+
+def test_a_long_name_breaks_only_between_its_parts_and_the_parent_agency_may_be_empty():
+    from pipeline.localgov import header_lines
+
+    assert [h["text"] for h in header_lines("Ủy ban nhân dân xã Tân Mỹ")] == ["ỦY BAN NHÂN DÂN", "XÃ TÂN MỸ"]
+    long = [h["text"] for h in header_lines("Ủy ban nhân dân phường Hòa Thịnh Đông Nam Bắc")]
+    assert long[0] == "ỦY BAN NHÂN DÂN" and "HÒA THỊNH ĐÔNG NAM BẮC" in long
+    school = header_lines("Trường Tiểu học Quảng Phú", "Ủy ban nhân dân xã Quảng Phú")
+    assert [(h["text"], h["bold"]) for h in school] == [("ỦY BAN NHÂN DÂN", False), ("XÃ QUẢNG PHÚ", False),
+                                                       ("TRƯỜNG TIỂU HỌC", True), ("QUẢNG PHÚ", True)]
+    docs = rendered(variant(unit__parent_agency=""))
+    assert docs["mau-3"][0] == "ỦY BAN NHÂN DÂN XÃ QUẢNG PHÚ"
+
+
+def test_mau_3_is_signed_by_the_team_leader_with_his_own_office():
+    docs = rendered(variant(signer={"name": "Hoàng Văn Minh", "title": "Chủ tịch", "on_behalf_of": ""}))
+    t = docs["mau-3"]
+    sig = t[t.index("TM. ỦY BAN NHÂN DÂN"):]
+    assert sig[:3] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] and "Nguyễn Quốc Việt" in sig
+    assert "Hoàng Văn Minh" not in sig
+    tt = docs["to-trinh"]  # the Tờ trình stays the head's
+    assert tt[tt.index("TM. ỦY BAN NHÂN DÂN"):][1] == "CHỦ TỊCH" and "Hoàng Văn Minh" in tt
+
+
+def test_abbreviations_in_vietnamese_order_and_style_of_figures(built):
+    d = Document(str(built / "quang-phu" / "2024" / spec("mau-3").template))
+    abbr = next(t for t in d.tables if t.rows[0].cells[1].text == "CHỮ VIẾT TẮT")
+    shorts = [r.cells[1].text for r in abbr.rows[1:]]
+    assert shorts.index("DS") < shorts.index("HĐND") < shorts.index("HKH") < shorts.index("NĐ-CP") < shorts.index("NQ")
+    body = "\n".join(opened(built, "to-trinh"))
+    line = next(t for t in opened(built, "to-trinh") if t.startswith("+ Chỉ tiêu 4 của Tiêu chí 2: Đạt Mức độ 1 (18/30 thành viên"))
+    assert "tỷ lệ 60%, đáp ứng mức tối thiểu 50% của Mức độ 1; 09/30 thành viên" in line  # the level reached, and the one missed
+    assert "tỷ lệ 30%, chưa đạt mức tối thiểu 70% của Mức độ 2" in line
+    assert "ngày 20/6/2024" in body and "20/06/2024" not in body  # dates cited by the national rule
+    sheets = "\n".join(opened(built, "mau-1"))
+    assert "[1.2-01] Quy chế chi tiêu nội bộ năm 2024 của UBND xã Quảng Phú, số 12/QĐ-UBND ngày 10/01/2024." in sheets
+    assert ", của " not in sheets
+    dm = opened(built, "minh-chung")
+    assert "Mã" in dm and "Mã minh chứng" not in dm and "1985/QĐ-UBND" in dm
+    report = "\n".join(opened(built, "mau-3"))
+    assert "Danh mục minh chứng kèm theo Báo cáo này" in report
 
 
 # ---------------------------------------------------------------- no suitable evidence: every document says why

@@ -78,7 +78,7 @@ def test_mau1_one_sheet_per_applicable_indicator_with_verbatim_texts(built):
     levels = [t.removeprefix("4. Tự đánh giá: ") for t in texts if t.startswith("4. Tự đánh giá: ")]
     assert levels == [i.label for i in ASSESSMENT.indicators if i.applicable]
     assert texts.count("NGƯỜI ĐÁNH GIÁ 1") == 13 and texts.count("Nguyễn Quốc Việt") >= 13
-    assert "Tiêu chí 1: Về điều kiện xây dựng “Đơn vị học tập”" in body
+    assert "Tiêu chí 1: Về điều kiện xây dựng “Đơn vị học tập”" in body and '"' not in body  # typographic quotes
     assert "Quảng Phú, ngày 06 tháng 01 năm 2025" in body  # report.sheets_date
 
 
@@ -150,12 +150,15 @@ def test_mau3_cover_team_abbreviations_and_content(built):
         assert heading in texts
     for n in (1, 2, 3):
         assert f"5. Kết luận về Tiêu chí {n}:" in texts
-    assert "Số lượng chỉ tiêu (trên 05 chỉ tiêu áp dụng) — Không đạt: 0; Đạt Mức độ 1: 0; Đạt Mức độ 2: 05." in texts
+    assert ("Tiêu chí 1 có 05 chỉ tiêu áp dụng: không có chỉ tiêu không đạt, không có chỉ tiêu đạt Mức độ 1, "
+            "05 chỉ tiêu đạt Mức độ 2.") in texts
     assert "Tiêu chí 2: Đạt Mức độ 1" in texts
     assert "Đạt Mức độ 1: 03 chỉ tiêu (23,1%)" in body and "Đạt Mức độ 2: 10 chỉ tiêu (76,9%)" in body
     assert "Đạt Mức độ 1: 01 tiêu chí (33,3%)" in body and "Đạt Mức độ 2: 02 tiêu chí (66,7%)" in body
     assert "UBND xã Quảng Phú tự đánh giá đạt “Đơn vị học tập” cấp huyện Mức độ 1" in body
-    assert "— Không áp dụng đối với Ủy ban nhân dân cấp xã." in body
+    na = "Không áp dụng đối với Ủy ban nhân dân cấp xã: chỉ tiêu này không tính khi xếp loại tiêu chí."
+    assert texts.count(na) == 2 and texts[texts.index(na) - 1].startswith("Mức độ 2: ")  # after 3.4's two texts
+    assert "—" not in body and "loại đơn vị này" not in body
     assert "Số: 08/BC-UBND" in body and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Độc lập - Tự do - Hạnh phúc" in body
 
 

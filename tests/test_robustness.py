@@ -429,7 +429,7 @@ def test_a_hanging_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch)
     monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
     monkeypatch.setattr(convert, "TIMEOUT", (1, 0))
     src = tmp_path / "a.docx"
-    src.write_bytes(b"x")
+    src.write_bytes((ROOT / "templates" / "mau-2-bang-tong-hop.docx").read_bytes())  # a real package: it is checked first
     with pytest.raises(convert.ConversionError, match="không trả lời"):
         convert.to_pdf([src], tmp_path / "out")
     child = int(pidfile.read_text())

@@ -158,6 +158,74 @@ def test_cli_validate_folder_exit_codes(tmp_path, write_input):
     assert "Traceback" not in res.stderr
 
 
+# ---------------------------------------------------------------- after 01/07/2025, and who signs Mẫu 3
+
+def _dated_2026(text: str) -> str:
+    """The example moved a year on: the team, the sheets, the report and the request after the reform."""
+    text = text.replace("year: 2024", "year: 2025").replace("/2025", "/2026").replace("/2024", "/2025")
+    return text.replace("năm 2024", "năm 2025")
+
+
+def test_every_field_naming_a_district_level_body_after_the_reform_is_warned_with_its_line(write_input):
+    text = edit(_dated_2026(EXAMPLE_TEXT), "    date: 20/06/2025", "    date: 20/07/2025")  # the team decided after it
+    text = edit(text, "receiver: Phòng Giáo dục và Đào tạo huyện Quảng Điền", "receiver: Phòng GD&ĐT thị xã Phong Điền")
+    text = edit(text, "authority: Chủ tịch Ủy ban nhân dân huyện Quảng Điền", "authority: Chủ tịch UBND thị xã Phong Điền")
+    text = edit(text, "executors: Công chức Văn phòng", "executors: Chủ tịch UBND thành phố Bà Rịa, Công chức Văn phòng")
+    path = write_input(text, name="2025.yaml")
+    with pytest.raises(InputError) as exc:
+        validate_file(path, strict=True)
+    warned = {p.field: p for p in exc.value.problems if p.warning and "01/07/2025" in p.message}
+    for field, needle, body in (
+        ("recognition.receiver", "  receiver: Phòng GD&ĐT", "thị xã Phong Điền"),
+        ("recognition.authority", "  authority: Chủ tịch UBND thị xã", "thị xã Phong Điền"),
+        ("unit.parent_agency", "  parent_agency:", "huyện Quảng Điền"),
+        ("team.decision.grounds[1]", "- Kế hoạch số 160/KH-UBND", "huyện Quảng Điền"),
+        ("team.decision.executors", "    executors:", "thành phố Bà Rịa"),
+        ("report.recipients[1]", "    - Phòng Giáo dục và Đào tạo huyện", "huyện Quảng Điền"),
+        ("request.grounds[1]", "    - Kế hoạch số 160/KH-UBND", "huyện Quảng Điền"),
+    ):
+        occurrence = 2 if field == "request.grounds[1]" else 1
+        assert field in warned, (field, sorted(warned))
+        assert warned[field].line == line_of(text, needle, occurrence) and body in warned[field].message, field
+    # evidence issued after the reform by a district body; a commune body is none
+    assert 'indicators."3.3".evidence[1].issuer' in warned and "team.decision.recipients[1]" not in warned
+    assert "recognition.scope" in warned  # “cấp huyện”: the scope is the province's to set
+
+
+def test_the_same_fields_before_the_reform_are_not_warned():
+    loaded = validate_file(EXAMPLE)
+    assert not [p for p in loaded.warnings if "01/07/2025" in p.message]
+
+
+def test_district_bodies_are_one_definition_of_data():
+    from pipeline.localgov import district_body
+
+    for text, body in (("Phòng GD&ĐT thị xã Phong Điền", "thị xã Phong Điền"), ("UBND quận Hải Châu", "quận Hải Châu"),
+                       ("Chủ tịch UBND thành phố Bà Rịa", "thành phố Bà Rịa"), ("Phòng Giáo dục và Đào tạo huyện", "huyện"),
+                       ("UBND Thành phố Thủ Đức", "Thành phố Thủ Đức")):
+        assert district_body(text) == body, text
+    for text in ("Sở Giáo dục và Đào tạo thành phố Huế", "UBND TP. Hồ Chí Minh", "Đơn vị học tập cấp huyện",
+                 "Hội Khuyến học xã Quảng Phú", "Phòng Văn hóa – Xã hội", ""):
+        assert district_body(text) is None, text
+
+
+def test_a_report_signer_who_is_not_the_team_leader_is_a_warning(write_input):
+    text = edit(EXAMPLE_TEXT, "  recipients:                               # Nơi nhận báo cáo",
+                "  signer: {name: Hoàng Văn Minh, title: Chủ tịch}\n  recipients:                               # Nơi nhận báo cáo")
+    [p] = [p for p in validate_file(write_input(text)).warnings if p.field == "report.signer.name"]
+    assert p.line == line_of(text, "  signer: {name: Hoàng Văn Minh") and "Nguyễn Quốc Việt" in p.message
+    assert "Tổ trưởng" in p.message
+
+
+def test_a_team_leader_without_a_leaders_office_is_asked_for_report_signer(write_input):
+    text = edit(EXAMPLE_TEXT, "      position: Phó Chủ tịch UBND xã\n      role: leader",
+                "      position: Công chức Văn hóa – xã hội\n      role: leader")
+    text = edit(text, "signer:\n  name: Nguyễn Quốc Việt", "signer:\n  name: Hoàng Văn Minh")
+    text = edit(text, "  title: Phó Chủ tịch\n  on_behalf_of: Chủ tịch", "  title: Chủ tịch")
+    [p] = [p for p in validate_file(write_input(text)).warnings if "report.signer" in p.message]
+    assert p.field == "team.members[1].position"
+
+
 # ---------------------------------------------------------------- kinds of unit, levels, kind-specific facts (issue 26)
 
 from conftest import ROOT  # noqa: E402

@@ -22,6 +22,7 @@ def years_of(folder: Path) -> dict[int, list[Path]]:
 def collect(folder: Path) -> tuple[str, dict[str, dict | str]]:
     """(unit name, {year: record, or the reason it could not be assessed})."""
     from pipeline.assess import assess_file
+    from pipeline.sources.files import kind_problem
 
     name, out = folder.name, {}
     for year, paths in years_of(folder).items():
@@ -29,6 +30,10 @@ def collect(folder: Path) -> tuple[str, dict[str, dict | str]]:
             out[str(year)] = f"có cả {' và '.join(p.name for p in paths)}; giữ một tệp, xóa tệp kia"
             continue
         path = paths[0]
+        problem = kind_problem(path, folder.parent)  # a link leaving inputs/: never read, never echoed
+        if problem:
+            out[str(year)] = f"không đọc: {problem.removeprefix(f'{path}: ')}"
+            continue
         try:
             loaded, a = assess_file(path)
         except InputError as exc:

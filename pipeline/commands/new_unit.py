@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.commands.scaffold import write
 from pipeline.criteria import QualitativeRule, load_catalogue, load_regulation, resolve_level
 from pipeline.load import FILL
+from pipeline.localgov import OWN_AUTHORITY_KINDS, office_text
 from pipeline.sources.files import slug, year_files
 from pipeline.validate import place_of, short_name_of  # noqa: F401  (re-exported: the name rules live with validate)
 
@@ -65,7 +66,8 @@ def blank(name: str, year: int, regulation: str = "tt24-2023", kind: str = "ubnd
     unit = {"name": name, "short_name": short_name_of(name) if commune else FILL, "kind": kind}
     if len(reg.kinds[kind].levels) > 1:  # the level is the officer's to say (a default is for old inputs only)
         unit["level"] = level or FILL
-    unit.update({"parent_agency": FILL, "place": place_of(name) if commune else FILL,
+    # a People's Committee has no cơ quan chủ quản (left empty); a school's managing body is the officer's to give
+    unit.update({"parent_agency": "" if kind in OWN_AUTHORITY_KINDS else FILL, "place": place_of(name) if commune else FILL,
                  "collective_name": reg.kinds[kind].documents.collective})
     return {
         "regulation": regulation,
@@ -74,8 +76,8 @@ def blank(name: str, year: int, regulation: str = "tt24-2023", kind: str = "ubnd
         "signer": {"name": FILL, "title": FILL, "on_behalf_of": ""},
         "recognition": {"scope": FILL, "receiver": FILL, "authority": FILL},
         "archive": "VT",
-        "team": {"decision": {"number": FILL, "date": FILL, "grounds": [], "proposer": "công chức Văn hóa – xã hội",
-                              "recipients": []},
+        "team": {"decision": {"number": FILL, "date": FILL, "grounds": [], "proposer": office_text("proposer", year=year),
+                              "executors": office_text("executors", year=year), "recipients": []},
                  "members": [{"id": f"tv{i}", "name": FILL, "position": FILL, "role": role}
                              for i, role in enumerate(("leader", "secretary", "member"), 1)]},
         "staff": [person],

@@ -18,8 +18,9 @@ from pathlib import Path
 from pipeline.commands.new_unit import Refused
 from pipeline.commands.scaffold import STAFF_FACTS
 from pipeline.load import FILL
+from pipeline.localgov import OFFICE_TEXTS, district_body, era
 from pipeline.placeholders import text_fields
-from pipeline.sources.files import is_unit_folder, year_files
+from pipeline.sources.files import is_unit_folder, kind_problem, year_files
 
 
 class NoEarlierYear(Exception):
@@ -92,7 +93,42 @@ def carry(source: Path, year: int):
                 doc.set((part, key), FILL)
     if doc.get(("request", "grounds")):
         doc.set(("request", "grounds"), [FILL])
+    if era(year=old) == "before" and era(year=year) == "after":
+        _across_reform(doc)
     return doc
+
+
+def _across_reform(doc) -> None:
+    """Last year's file was made before 01/07/2025, this one after: a field naming a district-level body is not
+    carried but marked CẦN ĐIỀN, and the decision's offices of the old commune become the new ones."""
+    def named(path) -> bool:
+        text = doc.get(path)
+        return isinstance(text, str) and district_body(text) is not None
+
+    if not doc.has(("recognition",)):  # the defaults name the district's bodies
+        doc.add((), "recognition", {"scope": FILL, "receiver": FILL, "authority": FILL})
+    for key in ("receiver", "authority"):
+        if named(("recognition", key)):
+            doc.set(("recognition", key), FILL)
+    scope = doc.get(("recognition", "scope"))
+    if isinstance(scope, str) and "huyện" in scope.casefold():
+        doc.set(("recognition", "scope"), FILL)
+    if named(("unit", "parent_agency")):
+        doc.set(("unit", "parent_agency"), FILL)
+    for part in (("request",), ("report",), ("team", "decision")):
+        for key in ("recipients",):  # the grounds are cleared with the year's facts already
+            items = doc.get(part + (key,)) or []
+            if any(isinstance(x, str) and district_body(x) for x in items):
+                doc.set(part + (key,), [FILL if isinstance(x, str) and district_body(x) else x for x in items])
+    dec = ("team", "decision")
+    for key in ("proposer", "executors"):
+        value = doc.get(dec + (key,))
+        if not doc.has(dec + (key,)):
+            doc.add(dec, key, OFFICE_TEXTS["after"][key])
+        elif not value or value == OFFICE_TEXTS["before"][key]:
+            doc.set(dec + (key,), OFFICE_TEXTS["after"][key])
+        elif named(dec + (key,)):
+            doc.set(dec + (key,), FILL)
 
 
 def _is_block(source: str) -> bool:
@@ -123,6 +159,11 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
             raise Refused(f"năm {year} trước mọi năm đã có của đơn vị ({', '.join(str(y) for y in sorted(existing))}); "
                           "năm mới phải sau năm được chép") from None
         raise
+    problem = kind_problem(source, inputs)  # a link leaving inputs/ is never read: nothing of it may be echoed
+    if problem:
+        from pipeline.problems import InputError, Problem
+
+        raise InputError([Problem(str(source), None, "", problem.removeprefix(f"{source}: "))])
     doc = carry(source, year)
     target = folder / f"{year}.yaml"
     doc.save_as(target)

@@ -13,6 +13,7 @@ import re
 
 from pipeline.criteria import Catalogue, PercentageRule, QualitativeRule
 from pipeline.load import FILL
+from pipeline.localgov import office_text
 
 HEADER = """\
 # yaml-language-server: $schema=../../schema/input.schema.json
@@ -112,7 +113,7 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.field("kind", kind, 2, f"loại đơn vị: {kind} ({catalogue.unit_kinds.get(kind, 'xem dvht kinds')})")
     if "level" in u:
         w.field("level", u["level"], 2, "cấp đánh giá, công nhận: cap-huyen (cấp huyện) | cap-tinh (cấp tỉnh)")
-    w.field("parent_agency", u["parent_agency"], 2, "cơ quan chủ quản (in hoa ở đầu văn bản)")
+    w.field("parent_agency", u.get("parent_agency", ""), 2, "cơ quan chủ quản nếu có (bìa Mẫu 3); UBND xã: để trống")
     w.field("place", u["place"], 2, "địa danh ghi trước ngày tháng")
     w.field("collective_name", u.get("collective_name", "Ủy ban nhân dân"), 2,
             "in ở dòng “TM. …” (ví dụ “TM. ỦY BAN NHÂN DÂN”); để trống nếu người đứng đầu tự ký")
@@ -125,9 +126,13 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.blank()
 
     r = d["recognition"]
-    w.comment("Nơi nhận hồ sơ và người công nhận: từ 01/07/2025 không còn cấp huyện, ghi theo quy định của tỉnh.")
+    if d["year"] >= 2025:
+        w.comment("Nơi nhận hồ sơ và người công nhận: từ 01/07/2025 không còn cấp huyện, ghi theo quy định của tỉnh\n"
+                  "(ví dụ receiver: Sở Giáo dục và Đào tạo tỉnh …; authority: Chủ tịch Ủy ban nhân dân tỉnh …).")
+    else:
+        w.comment("Nơi nhận hồ sơ và người công nhận, theo quy định của tỉnh.")
     w.key("recognition")
-    w.field("scope", r["scope"], 2, "in trong “Đơn vị học tập …”, ví dụ “cấp xã”")
+    w.field("scope", r["scope"], 2, "in trong “Đơn vị học tập …”, theo quy định của tỉnh")
     w.field("receiver", r["receiver"], 2, "dòng “Kính gửi” của Tờ trình")
     w.field("authority", r["authority"], 2, "người công nhận, nêu trong lời đề nghị")
     w.field("archive", d.get("archive", "VT"), 0, "dòng cuối Nơi nhận: “- Lưu: VT, ….”")
@@ -143,9 +148,9 @@ def write(d: dict, catalogue: Catalogue, origin: str) -> str:
     w.field("number", dec["number"], 4, "số quyết định, ví dụ 68/QĐ-UBND")
     w.field("date", dec["date"], 4, "ngày ký, trong năm đánh giá")
     w.items("grounds", dec.get("grounds", []), 4, "căn cứ thêm (luật và Thông tư 24 đã có sẵn)")
-    w.field("proposer", dec.get("proposer", "công chức Văn hóa – xã hội"), 4, "“Theo đề nghị của …”")
-    if dec.get("executors"):
-        w.field("executors", dec["executors"], 4, "Điều 3: người thi hành")
+    # shown and written, never a hidden default: the offices differ before and after 01/07/2025
+    w.field("proposer", dec.get("proposer") or office_text("proposer", year=d["year"]), 4, "“Theo đề nghị của …”")
+    w.field("executors", dec.get("executors") or office_text("executors", year=d["year"]), 4, "Điều 3: người thi hành")
     w.items("recipients", dec.get("recipients", []), 4, "Nơi nhận (ngoài “Như Điều 3” và “Lưu”)")
     if dec.get("signer"):
         _signer(w, dec["signer"], 4, "signer")

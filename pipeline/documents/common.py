@@ -12,8 +12,9 @@ from functools import cached_property
 from pipeline import evidence, placeholders
 from pipeline.criteria import Catalogue
 from pipeline.evaluate import Assessment
-from pipeline.formatting import padded, place_date, short_date
-from pipeline.model import DossierInput, Signer
+from pipeline.formatting import fraction, long_date, padded, short_date, typographic
+from pipeline.localgov import OWN_AUTHORITY_KINDS, date_line, header_lines
+from pipeline.model import DossierInput, Member, Signer
 from pipeline.textnorm import paragraphs
 from pipeline.vocab import ROLE_LABELS, Level
 
@@ -46,6 +47,42 @@ class Dossier:
     @property
     def reached(self) -> bool:
         return self.assessment.unit_level != Level.NOT_MET
+
+
+def team_leader(m: DossierInput) -> Member | None:
+    return next((x for x in m.team.members if x.role == "leader"), None)
+
+
+def same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+# the titles of a unit's leaders, as a member's position begins (“Phó Chủ tịch UBND xã” → “Phó Chủ tịch”)
+LEADER_TITLES = ("Phó Chủ tịch", "Chủ tịch", "Phó Hiệu trưởng", "Hiệu trưởng", "Phó Giám đốc", "Giám đốc",
+                 "Phó Thủ trưởng", "Thủ trưởng")
+
+
+def leader_title(position: str) -> str | None:
+    """“Phó Chủ tịch UBND xã” → “Phó Chủ tịch”; None when the position is not a leader's."""
+    folded = " ".join(position.split()).casefold()
+    return next((t for t in LEADER_TITLES if folded.startswith(t.casefold())), None)
+
+
+def report_signer(m: DossierInput) -> Signer | None:
+    """Who signs Mẫu 3: its Tổ trưởng (the seed's form ends “Tổ trưởng (Ký tên, đóng dấu)”), with the authority
+    line of his or her own office. `report.signer` when given (validate warns if it is someone else); else the
+    document signer who is the Tổ trưởng; else the line read from the Tổ trưởng's position (a deputy signs KT.)."""
+    if m.report.signer:
+        return m.report.signer
+    leader = team_leader(m)
+    if leader is None:
+        return None
+    for s in (m.signer, m.team.decision.signer, m.request.signer):
+        if s is not None and same_person(s.name, leader.name):
+            return s
+    title = leader_title(leader.position) or leader.position
+    deputy = title.casefold().startswith("phó ")
+    return Signer(name=leader.name, title=title, on_behalf_of=title[4:].strip() if deputy else "")
 
 
 def signature(signer: Signer, collective: str | None) -> dict:
@@ -83,13 +120,13 @@ def base_context(d: Dossier) -> dict:
     m, a = d.model, d.assessment
     leader = next((x.name for x in m.team.members if x.role == "leader"), "")
     level = a.unit_level
+    parent = m.unit.parent_agency if m.unit.kind not in OWN_AUTHORITY_KINDS else ""
     criteria_lines = []
     for c in a.criteria:
-        counts = ", ".join(f"{padded(c.count(lv))} chỉ tiêu {lv.label.replace('Đạt', 'đạt').replace('Không', 'không')}"
-                           for lv in Level if c.count(lv))
-        criteria_lines.append(f"Tiêu chí {c.number}: {c.label} ({counts} trên {padded(len(c.applicable))} chỉ tiêu áp dụng);")
-    it = a.indicator_tally
-    tally = [f"{lv.label}: {padded(it.count(lv))} chỉ tiêu ({it.percent(lv)})" for lv in Level]
+        counts = ", ".join(f"{padded(c.count(lv))} chỉ tiêu {lv.label[0].lower() + lv.label[1:]}"
+                           for lv in reversed(Level) if c.count(lv))
+        criteria_lines.append(f"Tiêu chí {c.number}: {c.label} (trong {padded(len(c.applicable))} chỉ tiêu áp dụng có {counts});")
+    tally = tally_parts(a.indicator_tally, "chỉ tiêu")
     return {
         "year": m.year,
         "unit": {
@@ -97,11 +134,12 @@ def base_context(d: Dossier) -> dict:
             "short_name": m.unit.short_name,
             "name_upper": m.unit.name.upper(),
             "parent_agency_upper": m.unit.parent_agency.upper(),
+            "header": header_lines(m.unit.name, parent),
             "kind_label": d.unit_kind_label,
         },
         "scope": m.recognition.scope,
         "recognition": {"receiver": m.recognition.receiver, "authority": m.recognition.authority},
-        "place_date": place_date(m.unit.place, m.report.date),
+        "place_date": dated(m.unit.place, m.report.date),
         "leader": leader,
         "team": [{"index": i, "name": x.name, "position": x.position, "role": ROLE_LABELS[x.role]}
                  for i, x in enumerate(m.team.members, 1)],
@@ -116,31 +154,104 @@ def base_context(d: Dossier) -> dict:
     }
 
 
+def tally_parts(t, noun: str) -> list[str]:
+    """“Không đạt: không có”, “Đạt Mức độ 1: 04 chỉ tiêu (30,8%)”: each level's count and share."""
+    return [f"{lv.label}: {padded(t.count(lv))} {noun} ({t.percent(lv)})" if t.count(lv) else f"{lv.label}: không có"
+            for lv in Level]
+
+
 def number_line(number: str, kind: str) -> str:
     """“Số: 08/BC-UBND”, or a blank for the records clerk to fill: “Số:        /BC-UBND”."""
     return f"Số: {number}" if number else f"Số:        /{kind}-UBND"
 
 
 def dated(place: str, day: dt.date) -> str:
-    """“Quảng Phú, ngày 09 tháng 01 năm 2025” for a document's own date."""
-    return place_date(place, day)
+    """“Quảng Phú, ngày 09 tháng 01 năm 2025” for a document's own date (a long line breaks after the comma only)."""
+    return date_line(place, long_date(day))
 
 
 # ---------------------------------------------------------------- the indicator sheets (Mẫu 1 and Mẫu 3)
 
-def _evidence_line(code: str, ev) -> str:
-    details = " ".join(filter(None, [
-        f"số {ev.number}" if ev.number else "",
-        f"ngày {short_date(ev.date)}" if ev.date else "",
-        f"của {ev.issuer}" if ev.issuer else "",
-    ]))
-    return f"[{code}] {ev.title}" + (f", {details}." if details else ".")
+_UNIT_WORDS = (("ủy ban nhân dân", "ubnd"), ("uỷ ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd"))
 
 
-def _figures(result) -> list[str]:
+def _folded_name(text: str) -> str:
+    folded = " ".join(text.split()).casefold()
+    for long, short in _UNIT_WORDS:
+        folded = folded.replace(long, short)
+    return folded
+
+
+def evidence_line(code: str, ev) -> str:
+    """“[1.2-01] Quy chế chi tiêu nội bộ năm 2024, số 12/QĐ-UBND ngày 10/01/2024 của UBND xã Quảng Phú.”:
+    a comma only before the number and date, and the issuer left out when the title already names it."""
+    line = f"[{code}] {ev.title.rstrip(' .,;')}"
+    details = " ".join(filter(None, [f"số {ev.number}" if ev.number else "",
+                                      f"ngày {short_date(ev.date)}" if ev.date else ""]))
+    if details:
+        line += f", {details}"
+    if ev.issuer and _folded_name(ev.issuer) not in _folded_name(ev.title):
+        line += f" của {ev.issuer}"
+    return line + "."
+
+
+_evidence_line = evidence_line
+
+
+def check_sentence(c, catalogue: Catalogue) -> str:
+    """One level's check in words, counts by the one rule (“09/30 thành viên …, tỷ lệ 30%, chưa đạt mức tối
+    thiểu 70% của Mức độ 2”); a check that is not a share keeps the evaluation's own words."""
+    fact = catalogue.facts.get(c.fact) if c.fact else None
+    if fact is None or c.numerator is None:
+        return c.text
+    verdict = "đáp ứng" if c.met else "chưa đạt"
+    return (f"{fraction(c.numerator, c.denominator)} thành viên {fact.label}, tỷ lệ {c.percent}, "
+            f"{verdict} mức tối thiểu {c.threshold} của Mức độ {c.level}")
+
+
+_VERDICT = (", đáp ứng ", ", chưa đạt ", ", chưa đáp ứng ")
+
+
+def _split_verdict(text: str) -> tuple[str, str]:
+    at = min((text.find(v) for v in _VERDICT if v in text), default=-1)
+    return (text[:at], text[at + 2:]) if at >= 0 else (text, "")
+
+
+def deciding(result, catalogue: Catalogue) -> str:
+    """The figures that decide an indicator's level: every level reached and the first one missed, a figure
+    said once when two levels count the same fact (“28/30 …, tỷ lệ 93,3%, đáp ứng mức tối thiểu 90% của
+    Mức độ 1, chưa đạt mức tối thiểu 95% của Mức độ 2”)."""
+    checks = []
+    for c in result.checks:
+        if c.text:
+            checks.append(c)
+        if not c.met:
+            break
+    groups: list[list[str]] = []  # [head, verdict, verdict…]
+    for c in checks:
+        head, verdict = _split_verdict(check_sentence(c, catalogue))
+        if groups and groups[-1][0] == head and verdict:
+            groups[-1].append(verdict)
+        else:
+            groups.append([head, verdict] if verdict else [head])
+    return "; ".join(", ".join(g) for g in groups)
+
+
+def _figures(result, catalogue: Catalogue) -> list[str]:
     """The checks behind a level, as sentences: “- 28/30 thành viên …, tỷ lệ 93,3%, đáp ứng … Mức độ 1;”."""
-    texts = [c.text for c in result.checks if c.text]
+    texts = [check_sentence(c, catalogue) for c in result.checks if c.text]
     return [f"- {t}{'.' if i == len(texts) - 1 else ';'}" for i, t in enumerate(texts)]
+
+
+def level_counts(crit) -> str:
+    """“Tiêu chí 2 có 05 chỉ tiêu áp dụng: không có chỉ tiêu không đạt, 03 chỉ tiêu đạt Mức độ 1, 02 chỉ tiêu đạt
+    Mức độ 2.” — the seed's “số lượng chỉ tiêu không đạt, đạt mức 1, đạt mức 2”, in a sentence."""
+    parts = []
+    for lv in Level:
+        label = lv.label[0].lower() + lv.label[1:]
+        n = crit.count(lv)
+        parts.append(f"{padded(n)} chỉ tiêu {label}" if n else f"không có chỉ tiêu {label}")
+    return f"Tiêu chí {crit.number} có {padded(len(crit.applicable))} chỉ tiêu áp dụng: {', '.join(parts)}."
 
 
 def criteria_context(d: Dossier) -> list[dict]:
@@ -152,8 +263,10 @@ def criteria_context(d: Dossier) -> list[dict]:
         sheets = []
         for r in crit.indicators:
             sheet = {"code": r.code, "number": r.number, "applicable": r.applicable, "criterion_number": crit.number,
-                     "criterion_title": crit.title_level1, "text_level1": r.text_level1, "text_level2": r.text_level2,
-                     "texts_differ": r.texts_differ, "level": r.label, "figures": _figures(r)}
+                     "criterion_title": typographic(crit.title_level1), "text_level1": typographic(r.text_level1),
+                     "text_level2": typographic(r.text_level2),
+                     "texts_differ": r.texts_differ, "level": r.label, "figures": _figures(r, d.catalogue)}
+            sheet["not_applicable"] = "" if r.applicable else _not_applicable(sheet["text_level1"], d.unit_kind_label)
             ind = m.indicators.get(r.code)
             if ind is not None:
                 sheet.update(
@@ -167,19 +280,23 @@ def criteria_context(d: Dossier) -> list[dict]:
                 )
             sheets.append(sheet)
         conclusion = m.criteria.get(str(crit.number))
-        counts = "; ".join(f"{lv.label}: {padded(crit.count(lv))}" for lv in Level)
         out.append({
             "number": crit.number,
-            "title": crit.title_level1,
+            "title": typographic(crit.title_level1),
             "sheets": sheets,
             "rows": [{"number": r.number, "applicable": r.applicable, "marks": marks(r.level)} for r in crit.indicators],
             "marks": marks(crit.level),
             "level": crit.label,
             "strengths": d.prose(conclusion.strengths) if conclusion else [],
             "weaknesses": d.prose(conclusion.weaknesses) if conclusion else [],
-            "count_line": f"Số lượng chỉ tiêu (trên {padded(len(crit.applicable))} chỉ tiêu áp dụng) — {counts}.",
+            "count_line": level_counts(crit),
         })
     return out
+
+
+def _not_applicable(text: str, kind: str) -> str:
+    """Why an indicator is not rated, after its texts: a sentence, not a dash."""
+    return f"Không áp dụng đối với {kind}: chỉ tiêu này không tính khi xếp loại tiêu chí."
 
 
 def marks(level: Level | None) -> list[str]:

@@ -37,6 +37,7 @@ def new_document(size: float = 14, spacing: float = 1.15) -> Document:
             rpr.append(fonts)
         for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(qn(attr), FONT)
+    _language(doc, "vi-VN")
     normal = doc.styles["Normal"].paragraph_format
     normal.space_before, normal.space_after = Pt(0), Pt(6)
     normal.line_spacing = spacing
@@ -44,6 +45,30 @@ def new_document(size: float = 14, spacing: float = 1.15) -> Document:
     normal.first_line_indent = Cm(1.27)
     setup_section(doc.sections[0])
     return doc
+
+
+def _language(doc: Document, tag: str) -> None:
+    """The document's language (Word's proofing, the PDF's /Lang): on the default run properties."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), tag)
+    doc.core_properties.language = tag
 
 
 def setup_section(section) -> None:
@@ -129,10 +154,15 @@ def tag(container, text: str):
     return para(container, text, indent=False, after=0)
 
 
-def text_list(container, var: str, *, italic=False, indent=True):
-    """Each entry of a list variable as its own paragraph."""
+def text_list(container, var: str, *, italic=False, indent=True, unbroken=False, keep_next=False):
+    """Each entry of a list variable as its own paragraph; `unbroken`: its hyphens non-breaking, for lines that
+    cite document numbers (“số 12/QĐ-UBND” never splits at the hyphen)."""
     tag(container, f"{{%p for line in {var} %}}")
-    para(container, "{{ line }}", italic=italic, indent=indent)
+    if unbroken:
+        p = para(container, indent=indent, keep_next=keep_next)
+        unbroken_hyphens(p, "line.split('-')", size=None).italic = italic
+    else:
+        para(container, "{{ line }}", italic=italic, indent=indent, keep_next=keep_next)
     tag(container, "{%p endfor %}")
 
 
@@ -183,6 +213,23 @@ def cell_line(cell, text: str, **kw):
     p.paragraph_format.first_line_indent = Cm(0)
     p.paragraph_format.space_after = Pt(0)
     return p
+
+
+def unbroken_hyphens(paragraph, var: str, size: float = 11):
+    """A run printing the list `var` joined by Word's non-breaking hyphen (w:noBreakHyphen): a document number
+    “1985/QĐ-UBND” (given as its parts) never splits at its hyphen. Text readers see a plain “-”."""
+    run = paragraph.add_run()
+    if size:
+        run.font.size = Pt(size)
+    head, tail = OxmlElement("w:t"), OxmlElement("w:t")
+    for t in (head, tail):
+        t.set(qn("xml:space"), "preserve")
+    head.text = f"{{% for part in {var} %}}{{{{ part }}}}{{% if not loop.last %}}"
+    tail.text = "{% endif %}{% endfor %}"
+    run._r.append(head)
+    run._r.append(OxmlElement("w:noBreakHyphen"))
+    run._r.append(tail)
+    return run
 
 
 def unbreakable_block(container, width_mm: float):
@@ -244,9 +291,23 @@ def underline_rule(cell, length_mm: float, cell_mm: float):
     return p
 
 
-def signature(container, cols: list[tuple[str, str, str]], col_mm: list[float], gap_lines: int = 4, date_var: str = ""):
-    """Borderless signature table: per column (authority line, note, name variable); `date_var`
-    puts the place and date, italic, above the last column's authority line."""
+SIGNATURE_MM = 30  # room for the image a signing tool stamps (signature, seal: 30–40 mm across, set over the lines)
+
+
+def signature_space(cell, mm: float = SIGNATURE_MM):
+    """An empty line exactly `mm` high: the room for a handwritten or digital signature and the seal."""
+    p = cell.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.first_line_indent = Cm(0)
+    fmt.space_after = fmt.space_before = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Mm(mm)
+    return p
+
+
+def signature(container, cols: list[tuple[str, str, str]], col_mm: list[float], space_mm: float = 20, date_var: str = ""):
+    """Borderless signature table: per column (authority line, note, name variable), `space_mm` of room for
+    the signature between; `date_var` puts the place and date, italic, above the last column's authority line."""
     table = container.add_table(rows=1, cols=len(cols))
     no_borders(table)
     widths(table, *col_mm)
@@ -259,8 +320,7 @@ def signature(container, cols: list[tuple[str, str, str]], col_mm: list[float], 
             cell_text(cell, title, bold=True, size=13 if len(cols) > 2 else 14)
         if note:
             cell_line(cell, note, italic=True, size=13)
-        for _ in range(gap_lines):
-            cell_line(cell, "")
+        signature_space(cell, space_mm)
         cell_line(cell, name, bold=True, size=13 if len(cols) > 2 else 14)
     cant_split(table.rows[0])
     return table
@@ -269,22 +329,31 @@ def signature(container, cols: list[tuple[str, str, str]], col_mm: list[float], 
 TEXT_MM = 165  # A4 less the 30 mm and 15 mm margins
 
 
-def national_header(container, number: str | None, date_var: str | None = "{{ place_date }}",
-                    left_top: str = "{{ unit.parent_agency_upper }}", left_bold: str = "{{ unit.name_upper }}"):
-    """Nghị định 30 header block: agency and unit on the left, the national name and motto on the right,
-    each with its rule directly under it; the number under the left rule, the place and date under the right."""
+def national_header(container, number: str | None, date_var: str | None = "{{ place_date }}", lines: str = "unit.header"):
+    """Nghị định 30 header block: on the left the cơ quan chủ quản if any (regular) and the issuing body (bold),
+    one paragraph per line of `lines` (computed from the names, broken between name parts only); on the
+    right the national name and motto; each with its rule directly under it; the number under the left rule,
+    the place and date under the right."""
+    from pipeline.localgov import HEADER_MM
+
+    left_mm, right_mm = HEADER_MM
     table = container.add_table(rows=1, cols=2)
     no_borders(table)
-    widths(table, 64, 101)
+    widths(table, left_mm, right_mm)
     left, right = table.rows[0].cells
-    cell_text(left, left_top, size=12)
-    cell_line(left, left_bold, bold=True, size=12)
-    underline_rule(left, 22, 64)
+    cell_text(left, f"{{%p for h in {lines} %}}", size=12)
+    cell_line(left, "{%p if h.bold %}", size=12)
+    cell_line(left, "{{ h.text }}", bold=True, size=12)
+    cell_line(left, "{%p else %}", size=12)
+    cell_line(left, "{{ h.text }}", size=12)
+    cell_line(left, "{%p endif %}", size=12)
+    cell_line(left, "{%p endfor %}", size=12)
+    underline_rule(left, 22, left_mm)
     if number:
         cell_line(left, number, size=13).paragraph_format.space_before = Pt(6)
     cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
     cell_line(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13)
-    underline_rule(right, 58, 101)
+    underline_rule(right, 58, right_mm)
     if date_var:
         date = cell_line(right, date_var, italic=True, size=14)
         date.paragraph_format.space_before = Pt(6)
@@ -322,8 +391,7 @@ def closing(container, var: str):
     cell_text(right, f"{{%p for line in {var}.signature.lines %}}", size=13, before=6)
     cell_line(right, "{{ line }}", bold=True, size=13)
     cell_line(right, "{%p endfor %}", size=13)
-    for _ in range(4):
-        cell_line(right, "")
+    signature_space(right)
     cell_line(right, f"{{{{ {var}.signature.name }}}}", bold=True, size=14)
     for cell in (left, right):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP

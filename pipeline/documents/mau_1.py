@@ -26,20 +26,31 @@ def indicator_heading(doc, prefix: str):
     k.tag(doc, "{%p endif %}")
 
 
-def indicator_body(doc, prefix: str):
-    """1. Mô tả hiện trạng … 4. Tự đánh giá, and the figures behind the level."""
+def indicator_findings(doc, prefix: str):
+    """1. Mô tả hiện trạng, the evidence, 2. Điểm mạnh."""
     k.para(doc, "1. Mô tả hiện trạng", bold=True, keep_next=True)
     k.text_list(doc, f"{prefix}.description")
     k.para(doc, "Minh chứng:", bold=True, italic=True, keep_next=True)
-    k.text_list(doc, f"{prefix}.evidence")
+    k.text_list(doc, f"{prefix}.evidence", unbroken=True)
     k.para(doc, "2. Điểm mạnh:", bold=True, keep_next=True)
     k.text_list(doc, f"{prefix}.strengths")
-    k.para(doc, "3. Tồn tại:", bold=True, keep_next=True)
-    k.text_list(doc, f"{prefix}.weaknesses")
-    k.runs(doc, ("4. Tự đánh giá: ", k.B), (f"{{{{ {prefix}.level }}}}", k.B), keep_next=True)
-    k.tag(doc, f"{{%p for line in {prefix}.figures %}}")
-    k.para(doc, "{{ line }}", italic=True, size=13)
-    k.tag(doc, "{%p endfor %}")
+
+
+def indicator_verdict(container, prefix: str, keep: bool = False):
+    """3. Tồn tại, 4. Tự đánh giá and the figures behind the level; `keep`: every line kept with the next, so
+    that what follows (the signatures of a sheet) never goes to a page of its own."""
+    k.para(container, "3. Tồn tại:", bold=True, keep_next=True)
+    k.text_list(container, f"{prefix}.weaknesses", keep_next=keep)
+    k.runs(container, ("4. Tự đánh giá: ", k.B), (f"{{{{ {prefix}.level }}}}", k.B), keep_next=True)
+    k.tag(container, f"{{%p for line in {prefix}.figures %}}")
+    k.para(container, "{{ line }}", italic=True, size=13, keep_next=keep)
+    k.tag(container, "{%p endfor %}")
+
+
+def indicator_body(doc, prefix: str):
+    """1. Mô tả hiện trạng … 4. Tự đánh giá, and the figures behind the level."""
+    indicator_findings(doc, prefix)
+    indicator_verdict(doc, prefix)
 
 
 def template():
@@ -59,7 +70,10 @@ def template():
     k.runs(doc, ("Họ và tên người đánh giá 2: ", {}), ("{{ s.assessor2 }}", k.B), indent=False)
     k.runs(doc, ("Tiêu chí {{ s.criterion_number }}: ", k.B), ("{{ s.criterion_title }}", {}), keep_next=True)
     indicator_heading(doc, "s")
-    indicator_body(doc, "s")
+    indicator_findings(doc, "s")
+    # the weaknesses, the verdict and the signatures kept together: a sheet never ends with a page that
+    # carries only “4. Tự đánh giá” and the names
+    indicator_verdict(doc, "s", keep=True)
     k.para(doc, "{{ sheets_place_date }}", italic=True, align=k.RIGHT, before=6, keep_next=True)
     k.signature(doc, [("NGƯỜI ĐÁNH GIÁ 1", "(Ký, ghi rõ họ tên)", "{{ s.assessor1 }}"),
                       ("NGƯỜI ĐÁNH GIÁ 2", "(Ký, ghi rõ họ tên)", "{{ s.assessor2 }}"),

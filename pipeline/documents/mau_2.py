@@ -68,11 +68,12 @@ def template():
     tag_row("{%tr endfor %}")
     tag_row("{%tr endfor %}")
     k.widths(table, *col)
-    k.para(doc, "Ghi chú: đánh dấu X vào ô tương ứng; “Không áp dụng”: chỉ tiêu không áp dụng đối với loại đơn vị này, không tính khi xếp loại.",
+    k.para(doc, "Ghi chú: đánh dấu X vào ô tương ứng; “Không áp dụng”: chỉ tiêu không áp dụng đối với {{ unit.kind_label }}, không tính khi xếp loại.",
            italic=True, size=12, before=6)
     k.tag(doc, "{%p for line in not_met %}")
     k.para(doc, "{{ line }}", size=12)
     k.tag(doc, "{%p endfor %}")
     k.para(doc, "", after=0)
-    k.signature(doc, [("", "", ""), ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 110], date_var="{{ summary_place_date }}")
+    k.signature(doc, [("", "", ""), ("TỔ TRƯỞNG", "(Ký, ghi rõ họ tên)", "{{ leader }}")], [55, 110], space_mm=k.SIGNATURE_MM,
+                date_var="{{ summary_place_date }}")
     return doc

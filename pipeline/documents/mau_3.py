@@ -11,13 +11,13 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Mm, Pt
 
 from pipeline.documents import docxkit as k
-from pipeline.documents.common import Dossier, names_list, number_line, recipients, signature
+from pipeline.documents.common import Dossier, names_list, number_line, recipients, report_signer, signature, tally_parts
 from pipeline.documents.mau_1 import indicator_body, indicator_heading
-from pipeline.formatting import padded
+from pipeline.formatting import padded, vietnamese_key
 from pipeline.vocab import BUILTIN_ABBREVIATIONS, Level
 
 FIELDS = {"report_number", "general_situation", "purpose", "process_summary", "conclusion",
-          "other_conclusions", "abbreviations", "report"}
+          "other_conclusions", "abbreviations", "report", "evidence_note"}
 
 
 def _conclusion(d: Dossier) -> list[str]:
@@ -29,8 +29,7 @@ def _conclusion(d: Dossier) -> list[str]:
         + (f" (không tính {padded(len(na))} chỉ tiêu không áp dụng đối với {d.unit_kind_label}: {names_list(na)})." if na else "."),
     ]
     for name, t in (("chỉ tiêu", it), ("tiêu chí", ct)):
-        parts = "; ".join(f"{lv.label}: {padded(t.count(lv))} {name} ({t.percent(lv)})" for lv in Level)
-        lines.append(f"- Số lượng và tỷ lệ {name}: {parts}.")
+        lines.append(f"- Số lượng và tỷ lệ {name}: {'; '.join(tally_parts(t, name))}.")
     scope = m.recognition.scope
     if a.unit_level == Level.NOT_MET:
         lines.append(f"- Mức tự đánh giá đơn vị học tập năm {a.year}: {m.unit.short_name} tự đánh giá chưa đạt “Đơn vị học tập” {scope}.")
@@ -72,8 +71,17 @@ def _abbreviations(d: Dossier, texts: list[str]) -> list[dict]:
     table.update({ab.short: ab.full for ab in d.model.report.abbreviations})
     corpus = "\n".join(texts)
     used = [short for short in table if _mentions(corpus, short)]
-    used.sort(key=lambda s: s.casefold())
+    used.sort(key=vietnamese_key)
     return [{"index": i, "short": s, "full": table[s]} for i, s in enumerate(used, 1)]
+
+
+def _evidence_note(d: Dossier) -> str:
+    """Where the report first cites evidence, it points to its annex (Nghị định 30: a document with an annex
+    says so)."""
+    items, _ = d.register
+    example = f" (ví dụ [{items[0].code}])" if items else ""
+    return (f"Mã minh chứng ghi trong ngoặc vuông{example} là mã trong Danh mục minh chứng kèm theo Báo cáo này; "
+            "bản gốc các minh chứng được lưu tại đơn vị.")
 
 
 def context(d: Dossier, base: dict) -> dict:
@@ -88,8 +96,9 @@ def context(d: Dossier, base: dict) -> dict:
         "other_conclusions": d.prose(report.other_conclusions) or ["Không."],
         "report": {
             "recipients": recipients([], report.recipients or [m.recognition.receiver], m.archive),
-            "signature": signature(report.signer or m.signer, m.unit.collective_name),
+            "signature": signature(report_signer(m) or m.signer, m.unit.collective_name),
         },
+        "evidence_note": _evidence_note(d),
     }
     own = {key: value for key, value in {**base, **ctx}.items() if key != "sheets"}
     ctx["abbreviations"] = _abbreviations(d, _strings(own))
@@ -101,7 +110,9 @@ def template():
     cover = doc.sections[0]
     cover.different_first_page_header_footer = True
     # the cover: parent agency and unit, title, place and date (the seed's form)
+    k.tag(doc, "{%p if unit.parent_agency_upper %}")
     k.para(doc, "{{ unit.parent_agency_upper }}", align=k.CENTER, size=14, after=0)
+    k.tag(doc, "{%p endif %}")
     k.para(doc, "{{ unit.name_upper }}", bold=True, align=k.CENTER, size=14, after=0)
     underline = k.para(doc, align=k.CENTER, after=0)
     underline.paragraph_format.left_indent = underline.paragraph_format.right_indent = Mm(60)
@@ -169,6 +180,7 @@ def template():
         k.text_list(doc, var)
 
     k.para(doc, "B. TỰ ĐÁNH GIÁ", bold=True, indent=False, keep_next=True)
+    k.para(doc, "{{ evidence_note }}", italic=True, keep_next=True)
     k.tag(doc, "{%p for c in criteria %}")
     k.runs(doc, ("Tiêu chí {{ c.number }}: ", k.B), ("{{ c.title }}", k.B), keep_next=True)
     k.tag(doc, "{%p for s in c.sheets %}")
@@ -176,12 +188,9 @@ def template():
     indicator_heading(doc, "s")
     indicator_body(doc, "s")
     k.tag(doc, "{%p else %}")
-    k.tag(doc, "{%p if s.texts_differ %}")
-    k.runs(doc, ("Chỉ tiêu {{ s.number }}: ", k.B), ("Mức độ 1: {{ s.text_level1 }}", {}), keep_next=True)
-    k.runs(doc, ("Mức độ 2: {{ s.text_level2 }} ", {}), ("— Không áp dụng đối với {{ unit.kind_label }}.", k.I))
-    k.tag(doc, "{%p else %}")
-    k.runs(doc, ("Chỉ tiêu {{ s.number }}: ", k.B), ("{{ s.text_level1 }} ", {}), ("— Không áp dụng đối với {{ unit.kind_label }}.", k.I))
-    k.tag(doc, "{%p endif %}")
+    # the indicator's texts word for word (both levels where they differ), then why it is not rated
+    indicator_heading(doc, "s")
+    k.para(doc, "{{ s.not_applicable }}", italic=True)
     k.tag(doc, "{%p endif %}")
     k.tag(doc, "{%p endfor %}")
     block = k.unbreakable_block(doc, 165)  # a criterion's conclusion stays on one page

@@ -12,6 +12,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier
 from pipeline.formatting import short_date
+from pipeline.localgov import TEXT_PT, protect
+
+COLUMNS_MM = (9, 16, 52, 32, 38, 18)  # by content: the code (“1.1-01”) and a number (“1985/QĐ-UBND”) on one line
+ISSUER_WIDTH_PT = COLUMNS_MM[4] / 25.4 * 72 - 2 * 5.4
 
 FIELDS = {"evidence"}
 
@@ -25,13 +29,15 @@ def context(d: Dossier, base: dict) -> dict:
         "code": item.code,
         "title": item.title,
         "number": item.number,
+        "number_parts": item.number.split("-") if item.number else [],
         "date": f"ngày {short_date(item.date)}" if item.date else "",
-        "issuer": item.issuer,
+        "issuer": protect(item.issuer, [item.issuer], ISSUER_WIDTH_PT, 11),
         "cited_by": ", ".join(item.cited_by),
     } for i, item in enumerate(items, 1)]
     return {"evidence": {
         "rows": rows,
-        "note": f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})",
+        "note": protect(f"(Kèm theo Báo cáo tự đánh giá {ref}ngày {short_date(report.date)} của {d.model.unit.name})",
+                        [d.model.unit.name], TEXT_PT, 13, italic=True),
         "count": len(rows),
     }}
 
@@ -42,13 +48,14 @@ def template():
     k.national_header(doc, None, None)
     k.title_block(doc, "DANH MỤC MINH CHỨNG", "“Đơn vị học tập” {{ scope }} năm {{ year }}", rule_mm=40)
     k.para(doc, "{{ evidence.note }}", italic=True, align=k.CENTER, after=6)
-    k.para(doc, "Tổng số {{ evidence.count }} minh chứng; cột “Chỉ tiêu” ghi mã tiêu chí.chỉ tiêu trích dẫn minh chứng (2.4: Chỉ tiêu 4 của Tiêu chí 2).",
-           italic=True, size=12, after=12)
+    k.para(doc, "Tổng số {{ evidence.count }} minh chứng. Cột “Mã” ghi mã minh chứng được trích dẫn trong các phiếu "
+           "đánh giá chỉ tiêu (Mẫu 1) và Báo cáo tự đánh giá (Mẫu 3); cột “Chỉ tiêu” ghi chỉ tiêu trích dẫn minh chứng "
+           "(2.4: Chỉ tiêu 4 của Tiêu chí 2).", italic=True, size=12, after=12)
     table = doc.add_table(rows=3, cols=6)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    k.widths(table, 10, 19, 60, 30, 26, 20)
-    for cell, text in zip(table.rows[0].cells, ["TT", "Mã minh chứng", "Tên minh chứng", "Số, ngày ban hành", "Nơi ban hành", "Chỉ tiêu"]):
+    k.widths(table, *COLUMNS_MM)
+    for cell, text in zip(table.rows[0].cells, ["TT", "Mã", "Tên minh chứng", "Số, ngày ban hành", "Nơi ban hành", "Chỉ tiêu"]):
         k.cell_text(cell, text, bold=True, size=11)
     k.repeat_header(table.rows[0])
     k.cell_text(table.rows[1].cells[0], "{%tr for e in evidence.rows %}", size=10)
@@ -56,7 +63,7 @@ def template():
     k.cell_text(row.cells[0], "{{ e.index }}", size=11)
     k.cell_text(row.cells[1], "{{ e.code }}", size=11)
     k.cell_text(row.cells[2], "{{ e.title }}", size=11, align=k.LEFT)
-    k.cell_text(row.cells[3], "{{ e.number }}", size=11)
+    k.unbroken_hyphens(k.cell_text(row.cells[3], "", size=11), "e.number_parts")
     k.cell_line(row.cells[3], "{{ e.date }}", size=11)
     k.cell_text(row.cells[4], "{{ e.issuer }}", size=11)
     k.cell_text(row.cells[5], "{{ e.cited_by }}", size=11)

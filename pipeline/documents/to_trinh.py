@@ -10,12 +10,14 @@ the head's signature. A unit that reaches no level sends no request, nor one tha
 from __future__ import annotations
 
 from pipeline.documents import docxkit as k
-from pipeline.documents.common import Dossier, dated, indicator_name, number_line, recipients, signature
+from pipeline.documents.common import Dossier, dated, deciding, indicator_name, number_line, recipients, signature
 from pipeline.formatting import padded, short_date
+from pipeline.localgov import TEXT_PT, protect
 from pipeline.recognition import RequestPlan, plan
 from pipeline.vocab import Level
 
 FIELDS = {"request"}
+_KINH_GUI_PT = 62  # “Kính gửi: ” at 14 pt, before the receiver on its line
 
 
 def request_plan(d: Dossier) -> RequestPlan | None:
@@ -34,13 +36,15 @@ def skip(d: Dossier) -> str | None:
 
 
 def _figures(d: Dossier) -> list[str]:
-    """One line per indicator whose level is counted from data (shares, the collective title)."""
+    """One line per indicator whose level is counted from data (shares, the collective title): the figure of
+    every level it reaches and of the level it misses, so that “09/30 …, chưa đạt … Mức độ 2” is never read
+    as the indicator failing."""
     out = []
     for r in d.assessment.indicators:
         if not r.applicable or r.kind == "qualitative":
             continue
-        decisive = next((c for c in r.checks if not c.met), r.checks[-1])
-        out.append(f"+ {indicator_name(r.code)}: {r.label} ({decisive.text[0].lower()}{decisive.text[1:]});")
+        text = deciding(r, d.catalogue)
+        out.append(f"+ {indicator_name(r.code)}: {r.label} ({text[0].lower()}{text[1:]});")
     if out:
         out[-1] = out[-1][:-1] + "."
     return out
@@ -68,7 +72,7 @@ def context(d: Dossier, base: dict) -> dict:
         "number": number_line(req.number, "TTr"),
         "place_date": dated(m.unit.place, req.date),
         "subject": f"Về việc đề nghị {words} “Đơn vị học tập” {m.recognition.scope} {level} năm {m.year}".replace("  ", " "),
-        "receiver": m.recognition.receiver,
+        "receiver": protect(m.recognition.receiver, [m.recognition.receiver], TEXT_PT, 14, first_pt=_KINH_GUI_PT),
         "grounds": grounds,
         "earlier": f"{unit} {earlier}." if earlier else "",
         "intro": f"{unit} tự đánh giá năm {m.year} đạt “Đơn vị học tập” {m.recognition.scope} {level}, cụ thể như sau:",
@@ -93,7 +97,7 @@ def template():
     k.national_header(doc, "{{ request.number }}", "{{ request.place_date }}")
     k.title_block(doc, "TỜ TRÌNH", "{{ request.subject }}")
     k.runs(doc, ("Kính gửi: ", {}), ("{{ request.receiver }}.", {}), align=k.CENTER, after=12)
-    k.text_list(doc, "request.grounds", italic=True)
+    k.text_list(doc, "request.grounds", italic=True, unbroken=True)
     k.tag(doc, "{%p if request.earlier %}")
     k.para(doc, "{{ request.earlier }}")
     k.tag(doc, "{%p endif %}")

@@ -104,6 +104,34 @@ def export_staff(people: list[dict], path: Path, unit_name: str = "") -> int:
     return written
 
 
+MAX_WORKBOOK = 20 * 1024 * 1024
+
+
+def _workbook_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file of bounded size (never a FIFO or a device), every XML part of the
+    package free of DTDs and entities (XXE, “billion laughs”) — checked before openpyxl parses anything."""
+    import os
+    import stat
+
+    from pipeline.docxsafety import xml_problems
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_WORKBOOK:
+                raise SheetError([f"{path}: không phải tệp Excel thường hoặc quá lớn (tối đa {MAX_WORKBOOK // 1048576} MB) — không đọc"])
+            data = fh.read(MAX_WORKBOOK + 1)
+    except OSError as exc:
+        from pipeline.oserrors import explain
+
+        raise SheetError([f"{path}: {explain(exc, path)}"]) from None
+    unsafe = xml_problems(data)
+    if unsafe:
+        raise SheetError([f"{path}: tệp Excel bị từ chối, không đọc: {p}; mở bằng Excel rồi lưu lại dạng .xlsx" for p in unsafe])
+    return data
+
+
 MAX_ROWS = 10_000  # an input holds at most 2 MB, about 8.000 people; beyond this the sheet is refused unread
 
 
@@ -114,10 +142,13 @@ def read_staff(path: Path) -> list[dict]:
     tools leave it stale). Rows hidden by hand or by a filter are refused, naming them: the officer
     decides whether those people count. A formula whose value Excel did not save, an error value
     (#N/A…) and a date typed into a text column are named as such."""
+    import io
+
+    data = _workbook_bytes(path)  # kind, size, and no DTD or entity in any part: before openpyxl parses anything
     try:
-        wb = load_workbook(path, data_only=True)  # not read-only: that mode trusts the stored dimension
-        formulas = load_workbook(path, data_only=False)
-    except Exception as exc:  # not a workbook, damaged, password-protected…
+        wb = load_workbook(io.BytesIO(data), data_only=True)  # not read-only: that mode trusts the stored dimension
+        formulas = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # noqa: BLE001 - not a workbook, damaged, password-protected, hostile XML…
         raise SheetError([f"{path}: không mở được tệp Excel ({type(exc).__name__}); lưu lại dạng .xlsx rồi thử lại"]) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     fs = formulas[ws.title]

@@ -147,7 +147,7 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
     return data
 
 
-def _kind_problem(path: Path, root: Path) -> str | None:
+def kind_problem(path: Path, root: Path) -> str | None:
     """Why `path` cannot be an input, judged without reading it."""
     try:
         if path.is_symlink():
@@ -210,7 +210,7 @@ def scan(inputs: Path, unit: str | None = None, year: int | str | None = None) -
                 result.refused.append((key, f"{folder}: có cả {' và '.join(p.name for p in paths)} cho cùng một năm; giữ một tệp, xóa tệp kia"))
                 continue
             path = paths[0]
-            problem = _kind_problem(path, inputs)
+            problem = kind_problem(path, inputs)
             if problem:
                 result.refused.append((key, problem))
             elif not UNIT.match(folder.name) or not YEAR.match(stem):
