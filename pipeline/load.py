@@ -182,7 +182,7 @@ def _invisible_near(text: str, line: int | None) -> tuple[int, str] | None:
     return None
 
 
-_KEY_LINE = re.compile(r"^(\s*)(-\s+)?([^\s:#][^:#]*?):(\s+|$)(.*)$")
+_KEY_LINE = re.compile(r"^( *)(- +)?([^\s:#][^:#]*?):( +|$)(.*)$")  # spaces only: linear on any line
 _FIELD_WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s+\S")
 
 
@@ -239,7 +239,8 @@ def _diagnose(text: str, exc: yaml.YAMLError) -> tuple[int, int, str] | None:
             if indent > indent_above and scalar_above:
                 return n, 0, (f"dòng {n} thụt vào {indent} dấu cách, sâu hơn dòng {before} ({indent_above} dấu cách); các "
                               "trường cùng nhóm phải thẳng cột. Cách sửa: xóa bớt dấu cách ở đầu dòng cho thẳng với dòng trên")
-            keys_above = {len(k.group(1)) for k in (_KEY_LINE.match(x) for x in lines[: n - 1]) if k and not k.group(2)}
+            keys_above = {len(x) - len(x.lstrip(" ")) for x in lines[: n - 1]
+                          if ":" in x and not x.lstrip().startswith(("#", "-"))}
             if indent < indent_above and indent not in keys_above:
                 return n, 0, (f"dòng {n} thụt vào {indent} dấu cách, không thẳng cột với dòng {before} ({indent_above} dấu cách) "
                               "hay trường nào ở trên. Cách sửa: thêm hoặc bớt dấu cách ở đầu dòng cho thẳng với các trường cùng nhóm")
