@@ -1,6 +1,7 @@
 # macOS and Linux. On Windows, double-click lap-ho-so.cmd or menu.cmd (see README).
 #   make dossier   — create .venv, install the runtime, build every dossier under inputs/
 #   make test      — the same set-up plus the test tools, then ruff (pyflakes, imports) and the test suite
+#   make web       — the editor in the browser (PORT=8765, NOBROWSER=1 for scripts)
 # Narrow a build: make dossier UNIT=quang-phu YEAR=2024 ; rebuild all: make dossier FORCE=1 ;
 # warnings as errors: make dossier STRICT=1 ; Word only: make dossier NOPDF=1
 # The yearly commands: make new-unit NAME="Ủy ban nhân dân xã Tân Mỹ" YEAR=2025 [SLUG=tan-my]
@@ -16,7 +17,7 @@ export DVHT_VIA_MAKE := 1
 
 DOSSIER_ARGS := $(if $(UNIT),--unit $(UNIT)) $(if $(YEAR),--year $(YEAR)) $(if $(FORCE),--force) $(if $(NOPDF),--no-pdf) $(if $(STRICT),--strict) $(if $(TEMPLATES),--templates $(TEMPLATES))
 
-.PHONY: dossier test validate bench schema templates check-templates new-unit new-year history bundle test-bundle clean
+.PHONY: web dossier test validate bench schema templates check-templates new-unit new-year history bundle test-bundle clean
 
 $(RUNTIME_STAMP): pyproject.toml
 	@echo "== Cài đặt (lần đầu mất khoảng một phút): tạo $(VENV) và cài các thư viện cần để lập hồ sơ"
@@ -25,7 +26,7 @@ $(RUNTIME_STAMP): pyproject.toml
 	@touch $(RUNTIME_STAMP)
 
 $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
-	@echo "== Cài công cụ kiểm thử (pytest, hypothesis, ruff)"
+	@echo "== Cài công cụ kiểm thử (pytest, hypothesis, ruff, httpx, selenium)"
 	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
 	@touch $(TEST_STAMP)
 
@@ -35,6 +36,9 @@ $(BUNDLE_STAMP): $(RUNTIME_STAMP) pyproject.toml
 
 dossier: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline dossier inputs $(DOSSIER_ARGS)
+
+web: $(RUNTIME_STAMP)
+	@$(BIN)/python -m pipeline web $(if $(PORT),--port $(PORT)) $(if $(NOBROWSER),--no-browser)
 
 validate: $(RUNTIME_STAMP)
 	@$(BIN)/python -m pipeline validate inputs $(if $(STRICT),--strict)

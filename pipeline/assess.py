@@ -27,6 +27,11 @@ def assess_file(path: str | Path, strict: bool = False) -> tuple[Loaded, Assessm
         if extra:
             raise InputError(list(exc.problems) + extra) from None
         raise
+    return assess_loaded(loaded, strict)
+
+
+def assess_loaded(loaded: Loaded, strict: bool = False) -> tuple[Loaded, Assessment]:
+    """The same checks on an input already loaded (`load` or `load_text`)."""
     problems = check(loaded)
     raise_if_any(problems)  # the rules must hold before anything is computed
     assessment = evaluate(loaded.model, catalogue_for(loaded.model))

@@ -36,8 +36,12 @@ def _err(text: str) -> None:
 
 
 def _print_problems(problems) -> None:
+    from pipeline.load import meaning_of
+
     for problem in problems:
-        _err(f"  {problem.symbol} {problem}")
+        meaning = meaning_of(problem.field) if problem.field and not problem.message.startswith("cần điền") else ""
+        first, sep, rest = str(problem).partition("\n")  # a syntax error's line and caret stay below it
+        _err(f"  {problem.symbol} {first}" + (f" ({meaning})" if meaning else "") + sep + rest)
 
 
 def _counts(problems) -> str:
@@ -320,6 +324,15 @@ def cmd_history(args) -> int:
     return 0
 
 
+def cmd_web(args) -> int:
+    from pipeline.web.server import serve
+
+    if args.port is not None and not 1024 <= args.port <= 65535:
+        _err(f"✗ cổng {args.port} không dùng được: chọn một số từ 1024 đến 65535")
+        return 2
+    return serve(Path(args.inputs), Path(args.outputs), args.port or 0, not args.no_browser, _out, debug=args.debug)
+
+
 def cmd_check_templates(args) -> int:
     """Every template a build would use: the built-in ones, those of --templates, and each unit's own `mau/`."""
     from pipeline.render import check_all_templates
@@ -439,6 +452,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("unit", metavar="ĐƠN_VỊ", help="tên thư mục của đơn vị trong inputs/")
     p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
+
+    p = command("web", "mở trang soạn hồ sơ trong trình duyệt (chạy trên máy này, không cần Internet)",
+                "  dvht web\n  dvht web --no-browser --port 8765", cmd_web)
+    p.add_argument("--port", type=int, default=None, metavar="CỔNG", help="cổng (mặc định: máy tự chọn một cổng trống)")
+    p.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt, chỉ in địa chỉ")
+    p.add_argument("--inputs", default="inputs", metavar="THƯ_MỤC", help="thư mục dữ liệu (mặc định: inputs)")
+    p.add_argument("--outputs", default="outputs", metavar="THƯ_MỤC", help="nơi ghi hồ sơ (mặc định: outputs)")
 
     p = command("schema", "ghi (hoặc kiểm tra) JSON Schema của dữ liệu đầu vào", "  dvht schema --check", cmd_schema)
     p.add_argument("--check", action="store_true", help="chỉ kiểm tra tệp đã lưu có khớp không")

@@ -182,6 +182,96 @@ def _invisible_near(text: str, line: int | None) -> tuple[int, str] | None:
     return None
 
 
+_KEY_LINE = re.compile(r"^( *)(- +)?([^\s:#][^:#]*?):( +|$)(.*)$")  # spaces only: linear on any line
+_FIELD_WORD = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s+\S")
+
+
+def _caret(text: str, line: int | None, col: int | None) -> str:
+    """The line as typed and a caret under the place, for a message printed under `file:line:`."""
+    lines = text.split("\n")
+    if not line or not 1 <= line <= len(lines):
+        return ""
+    typed = lines[line - 1].rstrip("\r")
+    if col is None or col > len(typed):
+        col = len(typed) - len(typed.lstrip())
+    return f"\n      │ {typed}\n      │ {' ' * col}^"
+
+
+def _content_before(lines: list[str], n: int) -> int | None:
+    """The 1-based number of the nearest line above line `n` that holds data (not blank, not a comment)."""
+    for k in range(n - 1, 0, -1):
+        stripped = lines[k - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return k
+    return None
+
+
+def _diagnose(text: str, exc: yaml.YAMLError) -> tuple[int, int, str] | None:
+    """(line, column, message) naming the real cause of the usual mistakes, whatever the scanner happened to say:
+    a value starting with `{`, `[`, a quote; a key indented more than its neighbours; a second paragraph of a text
+    written without `|`."""
+    problem = str(getattr(exc, "problem", "") or "")
+    marks = [m for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)) if m is not None]
+    if not marks:
+        return None
+    lines = text.split("\n")
+    for mark in marks:  # a value that YAML reads as a table, a list or a quoted text, with more typed after it
+        n = mark.line + 1
+        if not 1 <= n <= len(lines):
+            continue
+        m = _KEY_LINE.match(lines[n - 1])
+        if m and m.group(5)[:1] in ("{", "[", '"', "'") and "expected <block end>" in problem + " " + str(exc):
+            first = m.group(5)[0]
+            what = {"{": "dấu ngoặc nhọn “{”", "[": "dấu ngoặc vuông “[”"}.get(first, "dấu nháy " + ("kép “\"”" if first == '"' else "đơn “'”"))
+            key = m.group(3).strip()
+            return n, len(m.group(1)) + len(m.group(2) or "") + len(m.group(3)) + 1 + len(m.group(4)), (
+                f"giá trị của “{key}” bắt đầu bằng {what} nên YAML hiểu sai phần sau nó. Cách sửa: viết “{key}: |” rồi "
+                "xuống dòng, gõ lời văn ở dòng dưới, thụt vào thêm 2 dấu cách (hoặc đặt cả giá trị trong dấu nháy kép)")
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None and ("expected <block end>" in problem or "mapping values are not allowed" in problem):
+        n = mark.line + 1
+        m = _KEY_LINE.match(lines[n - 1]) if 1 <= n <= len(lines) else None
+        before = _content_before(lines, n)
+        above = _KEY_LINE.match(lines[before - 1]) if before else None
+        if m and above and not m.group(2) and not above.group(2):
+            indent, indent_above = len(m.group(1)), len(above.group(1))
+            scalar_above = above.group(5).split(" #")[0].strip() not in ("", "|", ">", "|-", ">-")
+            if indent > indent_above and scalar_above:
+                return n, 0, (f"dòng {n} thụt vào {indent} dấu cách, sâu hơn dòng {before} ({indent_above} dấu cách); các "
+                              "trường cùng nhóm phải thẳng cột. Cách sửa: xóa bớt dấu cách ở đầu dòng cho thẳng với dòng trên")
+            keys_above = {len(x) - len(x.lstrip(" ")) for x in lines[: n - 1]
+                          if ":" in x and not x.lstrip().startswith(("#", "-"))}
+            if indent < indent_above and indent not in keys_above:
+                return n, 0, (f"dòng {n} thụt vào {indent} dấu cách, không thẳng cột với dòng {before} ({indent_above} dấu cách) "
+                              "hay trường nào ở trên. Cách sửa: thêm hoặc bớt dấu cách ở đầu dòng cho thẳng với các trường cùng nhóm")
+    if mark is not None and "mapping values are not allowed" in problem:
+        n = mark.line + 1
+        m = _KEY_LINE.match(lines[n - 1]) if 1 <= n <= len(lines) else None
+        before = _content_before(lines, n)
+        if m and before and len(m.group(1)) + len(m.group(2) or "") + len(m.group(3)) == mark.column:
+            above = _KEY_LINE.match(lines[before - 1])
+            indent, indent_above = len(m.group(1)), len(lines[before - 1]) - len(lines[before - 1].lstrip())
+            if above and above.group(5).strip() and indent > indent_above:
+                return n, 0, (f"dòng {n} thụt vào {indent} dấu cách, sâu hơn dòng {before} ({indent_above} dấu cách); các "
+                              "trường cùng nhóm phải thẳng cột. Cách sửa: xóa bớt dấu cách ở đầu dòng cho thẳng với dòng trên")
+        if m:  # a colon inside the value
+            key = m.group(3).strip()
+            return n, mark.column, (f"giá trị của “{key}” có dấu hai chấm “:” theo sau là dấu cách. Cách sửa: viết “{key}: |” rồi "
+                                    "xuống dòng, gõ giá trị ở dòng dưới, thụt vào thêm 2 dấu cách (hoặc đặt cả giá trị trong dấu nháy kép)")
+    context = getattr(exc, "context_mark", None)
+    if context is not None and "could not find expected ':'" in problem:
+        n = context.line + 1
+        typed = lines[n - 1] if 1 <= n <= len(lines) else ""
+        before = _content_before(lines, n)
+        above = _KEY_LINE.match(lines[before - 1]) if before else None
+        if typed.strip() and not _FIELD_WORD.match(typed) and above and above.group(5).strip() and not above.group(5).startswith(("|", ">")):
+            key = above.group(3).strip()
+            return n, len(typed) - len(typed.lstrip()), (
+                f"dòng {n} không phải “tên_trường: giá trị”; nếu đây là đoạn tiếp theo của “{key}” ở dòng {before}, "
+                f"lời văn nhiều đoạn phải viết “{key}: |” rồi mỗi đoạn một dòng ở dưới, thụt vào thêm 2 dấu cách")
+    return None
+
+
 def _syntax_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if "simple key" in str(getattr(exc, "context", "")) and getattr(exc, "context_mark", None):
@@ -190,10 +280,15 @@ def _syntax_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     invisible = _invisible_near(text, line)
     if invisible:
         return Problem(name, invisible[0], "", f"lỗi cú pháp YAML: {invisible[1]}")
+    cause = _diagnose(text, exc)
+    if cause:
+        at, col, message = cause
+        return Problem(name, at, "", f"lỗi cú pháp YAML: {message}{_caret(text, at, col)}")
+    source = text
     text = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''} {exc}"
     for needle, hint in _YAML_HINTS:
         if needle in text:
-            return Problem(name, line, "", f"lỗi cú pháp YAML: {hint}")
+            return Problem(name, line, "", f"lỗi cú pháp YAML: {hint}{_caret(source, line, mark.column if mark else None)}")
     detail = (getattr(exc, "problem", None) or str(exc)).strip()
     return Problem(name, line, "", f"lỗi cú pháp YAML ({detail})")
 
@@ -346,6 +441,16 @@ def _meaning(path: Path_) -> str:
         keyed = get_origin(info.annotation) is dict
         model = _inner_model(info.annotation)
     return f": {info.description}" if info is not None and info.description else ""
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def meaning_of(field_text: str) -> str:
+    """The model's Vietnamese description of a field named as in messages (`team.decision.date`,
+    `indicators."2.4".evidence[1].date`), or "" — input keys stay English, the officer reads what each means."""
+    parts = [p.strip('"') for p in re.findall(r'"[^"]*"|[^.]+', _INDEX.sub("", field_text))]
+    return _meaning(tuple(parts)).removeprefix(": ") if parts else ""
 
 
 def _inner_model(annotation):

@@ -33,11 +33,11 @@ from pipeline.vocab import (
     yes_no,
 )
 
-_DMY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})\s*$")  # 15/7/2025, 15.7.2025, 15-07-2025
 
 
 def _parse_date(value: Any) -> Any:
-    """Accept YAML dates (2024-06-20) and the Vietnamese way of writing them (20/06/2024); never a number
+    """Accept YAML dates (2024-06-20) and the Vietnamese ways of writing them (20/06/2024, 20.6.2024, 20-06-2024); never a number
     (pydantic would read 1718841600 as seconds since 1970)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = getattr(value, "source", value)
@@ -47,7 +47,7 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, str):
         m = _DMY.match(value)
         if m:
-            day, month, year = (int(g) for g in m.groups())
+            day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
             try:
                 return dt.date(year, month, day)
             except ValueError:
@@ -172,13 +172,13 @@ class StaffMember(_Strict):
 
 class StaffCounts(_Strict):
     total: Annotated[int, Strict(), Field(ge=1)] = Field(description="Tổng số thành viên trong đơn vị")
-    discipline: Count
-    training_completed: Count
-    digital_training: Count
-    language_certificate: Count
-    language_meets_job: Count
+    discipline: Count = Field(description="Số người tuân thủ kỷ luật, nội quy; đoàn kết, hợp tác (2.1)")
+    training_completed: Count = Field(description="Số người hoàn thành chương trình học tập, bồi dưỡng (2.2)")
+    digital_training: Count = Field(description="Số người được đào tạo, tham gia chuyển đổi số (2.3)")
+    language_certificate: Count = Field(description="Số người có chứng nhận, chứng chỉ ngoại ngữ (2.4)")
+    language_meets_job: Count = Field(description="Số người có ngoại ngữ đáp ứng vị trí việc làm (2.4)")
     advanced_worker: Count = Field(description="Số người đạt “Lao động tiên tiến” trở lên")
-    learning_citizen: Count
+    learning_citizen: Count = Field(description="Số người đạt danh hiệu “Công dân học tập” (3.1)")
 
 
 class Learners(_Strict):
@@ -206,13 +206,13 @@ class Evidence(_Strict):
 
 
 class IndicatorInput(_Strict):
-    assessors: list[Line] = Field(description="Hai người đánh giá (mã trong team.members)")
+    assessors: list[Line] = Field(description="Hai người đánh giá: mã hoặc họ tên trong team.members")
     met: YesNo | None = Field(None, description="Chỉ tiêu định tính: có (đạt) hoặc không (không đạt)")
     declared_level: LevelIn | None = Field(None, description="Mức tổ tự đánh giá khai (khong-dat | muc-1 | muc-2); được đối chiếu với số liệu")
     description: Text = Field(description="Mô tả hiện trạng; mỗi dòng là một đoạn")
-    evidence: list[Evidence] = Field(default_factory=list)
-    strengths: Text
-    weaknesses: Text
+    evidence: list[Evidence] = Field(default_factory=list, description="Minh chứng: văn bản, số, ngày, cơ quan ban hành")
+    strengths: Text = Field(description="Điểm mạnh; mỗi dòng là một đoạn")
+    weaknesses: Text = Field(description="Tồn tại; mỗi dòng là một đoạn")
 
 
 class CriterionConclusion(_Strict):
@@ -221,20 +221,20 @@ class CriterionConclusion(_Strict):
 
 
 class Abbreviation(_Strict):
-    short: Line
-    full: Line
+    short: Line = Field(description="Chữ viết tắt, ví dụ “MTTQ”")
+    full: Line = Field(description="Nội dung đầy đủ, ví dụ “Mặt trận Tổ quốc”")
 
 
 class Report(_Strict):
     number: OptLine = Field("", description="Số báo cáo, ví dụ “215/BC-UBND” (để trống nếu chưa có)")
-    date: Date
+    date: Date = Field(description="Ngày ký báo cáo tự đánh giá (sau 31/12 của năm đánh giá, trước Tờ trình)")
     sheets_date: Date | None = Field(None, description="Ngày ký các phiếu Mẫu 1 (mặc định: ngày báo cáo)")
     summary_date: Date | None = Field(None, description="Ngày ký bảng tổng hợp Mẫu 2 (mặc định: ngày báo cáo)")
     general_situation: Text = Field(description="A.1. Tình hình chung của đơn vị")
     purpose: Text = Field(description="A.2. Mục đích tự đánh giá")
     process_summary: Text = Field(description="A.3. Tóm tắt quá trình và những vấn đề nổi bật")
     other_conclusions: OptText = Field("", description="C. Các kết luận khác (nếu có)")
-    abbreviations: list[Abbreviation] = Field(default_factory=list)
+    abbreviations: list[Abbreviation] = Field(default_factory=list, description="Chữ viết tắt dùng thêm (ngoài danh sách có sẵn)")
     recipients: list[Line] = Field(default_factory=list, description="Nơi nhận báo cáo (ngoài “Lưu”); mặc định: cơ quan nhận hồ sơ")
     signer: Signer | None = Field(None, description="Người ký báo cáo, nếu khác người ký chung (signer)")
 
@@ -277,6 +277,31 @@ class DossierInput(_Strict):
     recognition: Recognition = Field(default_factory=Recognition, description="Cơ quan nhận hồ sơ và người công nhận (do tỉnh quy định)")
     archive: Line = Field("VT", description="Dòng “Lưu: …” cuối Nơi nhận, ví dụ “VT, VHXH”")
     recognitions: list[PastRecognition] = Field(default_factory=list, description="Các lần được công nhận trước")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _assessors_by_name(cls, data: Any) -> Any:
+        """An assessor written by name (“Trần Thị Thu Hương”, any case) is the team member of that name: the rest of
+        the pipeline sees their code. A code, or a name that is no member's, is left for `validate` to judge."""
+        if not isinstance(data, dict):
+            return data
+        team, indicators = data.get("team"), data.get("indicators")
+        members = team.get("members") if isinstance(team, dict) else None
+        if not isinstance(members, list) or not isinstance(indicators, dict):
+            return data
+        ids = {m.get("id") for m in members if isinstance(m, dict)}
+        by_name = {}
+        for m in members:
+            if isinstance(m, dict) and isinstance(m.get("name"), str) and isinstance(m.get("id"), str):
+                by_name.setdefault(" ".join(m["name"].split()).casefold(), m["id"])
+        out = dict(data)
+        out["indicators"] = {}
+        for code, ind in indicators.items():
+            if isinstance(ind, dict) and isinstance(ind.get("assessors"), list):
+                ind = dict(ind, assessors=[by_name.get(" ".join(a.split()).casefold(), a) if isinstance(a, str) and a not in ids else a
+                                           for a in ind["assessors"]])
+            out["indicators"][code] = ind
+        return out
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,336 @@
+"""The web editor's server without a browser: the guard (token, Host, Origin), the data the form gets, checks in
+validate's words, saving (comments kept, a file changed meanwhile, the build lock), new unit and new year, and the
+dossier's files. The round-trip editing itself is in test_web_yaml_edit.py; the real browser in test_web_browser.py."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from pipeline.assess import assess_file
+from pipeline.load import load
+from pipeline.problems import InputError
+from pipeline.web.routes import create_app
+from tests.conftest import EXAMPLE_TEXT, edit
+
+PORT = 8799
+TOKEN = "t0k3n-for-tests"
+
+
+@pytest.fixture
+def folders(tmp_path):
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    (inputs / "quang-phu").mkdir(parents=True)
+    (inputs / "quang-phu" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    return inputs, outputs
+
+
+@pytest.fixture
+def client(folders):
+    inputs, outputs = folders
+    c = TestClient(create_app(inputs, outputs, token=TOKEN, port=PORT), base_url=f"http://127.0.0.1:{PORT}")
+    c.cookies.set("dvht_token", TOKEN)
+    return c
+
+
+def opened(client, unit="quang-phu", year="2024"):
+    r = client.get(f"/api/data/{unit}/{year}")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+# ---- the guard
+
+def test_no_token_wrong_token_wrong_host_are_refused(folders):
+    inputs, outputs = folders
+    app = create_app(inputs, outputs, token=TOKEN, port=PORT)
+    bare = TestClient(app, base_url=f"http://127.0.0.1:{PORT}")
+    assert bare.get("/").status_code == 403
+    assert bare.get("/api/data/quang-phu/2024").status_code == 403
+    assert bare.get("/?token=wrong").status_code == 403
+    assert "Thiếu mã truy cập" in bare.get("/").text
+    evil = TestClient(app, base_url="http://dvht.evil.example")  # DNS rebinding: a page on another name
+    assert evil.get(f"/?token={TOKEN}").status_code == 403
+    other_port = TestClient(app, base_url=f"http://127.0.0.1:{PORT + 1}")
+    assert other_port.get(f"/?token={TOKEN}").status_code == 403
+    assert TestClient(app, base_url=f"http://localhost:{PORT}").get(f"/?token={TOKEN}", follow_redirects=False).status_code == 303
+
+
+def test_token_once_then_a_cookie(folders):
+    inputs, outputs = folders
+    c = TestClient(create_app(inputs, outputs, token=TOKEN, port=PORT), base_url=f"http://127.0.0.1:{PORT}")
+    r = c.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert r.status_code == 303 and "token" not in r.headers["location"]
+    assert "httponly" in r.headers["set-cookie"].lower() and "samesite=strict" in r.headers["set-cookie"].lower()
+    r = c.get("/")
+    assert r.status_code == 200 and "Ủy ban nhân dân xã Quảng Phú" in r.text and "Đạt Mức độ 1" in r.text
+
+
+def test_a_post_from_another_origin_is_refused(client):
+    body = {"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "2025"}
+    r = client.post("/api/new-unit", json=body, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+    r = client.post("/api/new-unit", json=body, headers={"Origin": f"http://127.0.0.1:{PORT}"})
+    assert r.status_code == 200 and r.json()["url"] == "/don-vi/tan-my/2025"
+
+
+def test_unit_and_year_in_a_url_never_make_a_path(client):
+    for url in ("/api/data/..%2F..%2Fetc/2024", "/api/data/quang-phu/2024.yaml", "/don-vi/Quang-Phu/2024",
+                "/ho-so/quang-phu/2024/..%2F..%2Finputs%2Fquang-phu%2F2024.yaml", "/ho-so/quang-phu/2024/ket-qua.json"):
+        assert client.get(url).status_code == 404, url
+
+
+# ---- the form's data and checks
+
+def test_the_form_gets_the_data_as_typed_and_the_verdicts(client):
+    got = opened(client)
+    data = got["data"]
+    assert data["team"]["decision"]["number"] == "68/QĐ-UBND"
+    assert data["team"]["decision"]["date"] == "20/06/2024"
+    assert got["problems"] == [] and got["summary"] == {"fill": 0, "errors": 0, "warnings": 0}
+    v = got["verdicts"]
+    assert v["unit"] == "Đạt Mức độ 1" and v["staff_total"] == 30
+    row = next(r for r in v["indicators"] if r["code"] == "2.2")
+    assert row["label"] == "Đạt Mức độ 2" and row["figures"][0].startswith("29/30 thành viên")
+    from tests.conftest import EXAMPLE
+
+    _, a = assess_file(EXAMPLE)  # what `dvht evaluate` says of the same file
+    assert [c["label"] for c in v["criteria"]] == [c.label for c in a.criteria]
+    assert [(r["code"], r["label"], r["figures"]) for r in v["indicators"]] == [(i.code, i.label, [c.text for c in i.checks]) for i in a.indicators]
+
+
+def test_a_check_answers_in_validates_words_at_the_field(client, folders, tmp_path):
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    data["team"]["decision"]["date"] = "31/02/2024"
+    data["indicators"]["2.4"]["description"] = "Có {2.4.phan_so_muc2} người."
+    data["staff"][0]["discipline"] = "có lẽ"
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    by_field = {p["field"]: p["message"] for p in r["problems"]}
+    # the same file typed by hand and read by the CLI's loader gives the same words at the same fields
+    typed = edit(edit(EXAMPLE_TEXT, "date: 20/06/2024", "date: 31/02/2024"), "discipline: true", "discipline: có lẽ")
+    path = tmp_path / "typed" / "quang-phu" / "2024.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(typed, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)
+    assert {p.field: p.message for p in exc.value.problems} == by_field
+    assert by_field["team.decision.date"] == "ngày 31/02/2024 không tồn tại"
+    assert r["verdicts"] is None and r["summary"]["errors"] == 2
+    data["team"]["decision"]["date"], data["staff"][0]["discipline"] = "20/06/2024", True
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert [p["field"] for p in r["problems"]] == ['indicators."2.4".description']
+    assert "{2.4.phan_so_muc2}" in r["problems"][0]["message"]
+
+
+def test_the_verdicts_follow_the_data(client):
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    for person in data["staff"][:2]:
+        person["training_completed"] = False  # 28/30 → 93,3%: 2.2 falls to level 1
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    row = next(x for x in r["verdicts"]["indicators"] if x["code"] == "2.2")
+    assert row["label"] == "Đạt Mức độ 1" and row["figures"][0].startswith("27/30")
+    data["collective_title"] = "khong"
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["verdicts"]["unit"] == "Không đạt"
+    # the example declares 3.3 at level 1: the contradiction is named beside it, the verdicts stay in view
+    assert [p["field"] for p in r["problems"] if not p["warning"]] == ['indicators."3.3".declared_level']
+    data["indicators"]["3.3"]["declared_level"] = None  # the form's “— không khai —”
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert [p for p in r["problems"] if not p["warning"]] == [] and r["verdicts"]["unit"] == "Không đạt"
+
+
+def test_a_count_typed_with_a_thousands_dot_is_read_as_typed_and_refused(client, folders):
+    inputs, _ = folders
+    text = EXAMPLE_TEXT
+    start = text.index("staff:\n")
+    end = text.index("\ncollective_title")
+    counts = "staff_counts:\n  total: 30\n  discipline: 30\n  training_completed: 29\n  digital_training: 28\n  language_certificate: 18\n" \
+             "  language_meets_job: 9\n  advanced_worker: 28\n  learning_citizen: 29\n"
+    (inputs / "quang-phu" / "2024.yaml").write_text(text[:start] + counts + text[end:], encoding="utf-8")
+    got = opened(client)
+    assert got["data"]["staff_counts"]["total"] == 30
+    data = copy.deepcopy(got["data"])
+    data["staff_counts"]["total"] = "3.000"
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert any(p["field"] == "staff_counts.total" and "viết 3000" in p["message"] for p in r["problems"])
+    data["staff_counts"]["total"] = "31"
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["problems"] == [] and r["verdicts"]["staff_total"] == 31
+
+
+# ---- saving
+
+def test_saving_writes_what_validate_reads_and_keeps_the_comments(client, folders):
+    inputs, _ = folders
+    path = inputs / "quang-phu" / "2024.yaml"
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    data["staff"][1]["discipline"] = False
+    del data["staff"][2]
+    data["indicators"]["1.1"]["description"] += "\nMột đoạn mới: có dấu “:” và {so_thanh_vien}."
+    data["report"]["number"] = ""
+    data["unit"]["place"] = "true"  # a name that YAML would read as a boolean stays text
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["saved"] is True, r
+    text = path.read_text(encoding="utf-8")
+    comments = [line for line in EXAMPLE_TEXT.splitlines() if line.lstrip().startswith("#")]
+    assert all(c in text for c in comments)
+    loaded = load(path)
+    m = loaded.model
+    assert m.unit.place == "true" and m.report.number == ""
+    assert len(m.staff) == 29 and m.staff[1].discipline is False
+    assert m.staff[2].name == load_example().model.staff[3].name  # the third person went, not the last
+    assert m.indicators["1.1"].description.endswith("Một đoạn mới: có dấu “:” và {so_thanh_vien}.")
+    assert r["verdicts"]["staff_total"] == 29
+    # the saved version is the new base: saving again needs no choice
+    data["unit"]["place"] = "Quảng Phú"
+    assert client.post("/api/save/quang-phu/2024", json={"data": data, "base": r["base"]}).json()["saved"] is True
+
+
+def load_example():
+    from tests.conftest import EXAMPLE
+
+    return load(EXAMPLE)
+
+
+def test_a_file_changed_on_disk_meanwhile_is_never_overwritten_silently(client, folders):
+    inputs, _ = folders
+    path = inputs / "quang-phu" / "2024.yaml"
+    got = opened(client)
+    notepad = edit(EXAMPLE_TEXT, "archive: VT, VHXH", "archive: VT, VHXH, TP  # sửa bằng Notepad")
+    path.write_text(notepad, encoding="utf-8")
+    data = copy.deepcopy(got["data"])
+    data["signer"]["title"] = "Chủ tịch"
+    data["signer"]["on_behalf_of"] = ""
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]})
+    assert r.status_code == 409 and r.json()["conflict"] and "Notepad" in r.json()["error"]
+    assert path.read_text(encoding="utf-8") == notepad
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"], "overwrite": True}).json()
+    assert r["saved"] and r["kept"].startswith("quang-phu/.ban-cu/2024-")
+    assert (inputs / r["kept"]).read_text(encoding="utf-8") == notepad  # the Notepad version is kept
+    text = path.read_text(encoding="utf-8")
+    assert "# sửa bằng Notepad" in text  # written onto the file as it is now: its comment stays
+    assert load(path).model.signer.title == "Chủ tịch"
+    # a build never sees the copy
+    from pipeline.sources import scan
+
+    assert [j.path.name for j in scan(inputs).jobs] == ["2024.yaml"]
+
+
+def test_a_running_build_holds_the_save(client, folders):
+    inputs, outputs = folders
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from pipeline.outputs import Lock; "
+                               "lock = Lock(Path(sys.argv[1])).__enter__(); print('held', flush=True); time.sleep(120)", str(outputs)],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)  # another run holds the build's lock
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        got = opened(client)
+        data = copy.deepcopy(got["data"])
+        data["archive"] = "VT"
+        r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]})
+        assert r.status_code == 423 and "đang chạy" in r.json()["error"]
+        assert (inputs / "quang-phu" / "2024.yaml").read_text(encoding="utf-8") == EXAMPLE_TEXT
+    finally:
+        holder.kill()
+        holder.wait()
+    assert client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]}).json()["saved"]
+
+
+def test_a_file_with_a_syntax_error_is_not_opened_but_explained(client, folders):
+    inputs, _ = folders
+    (inputs / "quang-phu" / "2024.yaml").write_text(edit(EXAMPLE_TEXT, "  name: Ủy ban nhân dân xã Quảng Phú", "\tname: Ủy ban nhân dân xã Quảng Phú"), encoding="utf-8")
+    r = client.get("/api/data/quang-phu/2024")
+    assert r.status_code == 422
+    assert "Notepad" in r.json()["error"] and "Tab" in r.json()["problems"][0]["message"]
+
+
+# ---- new unit, new year, the dossier
+
+def test_new_unit_and_new_year(client, folders):
+    inputs, _ = folders
+    r = client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "2025"})
+    assert r.json() == {"url": "/don-vi/tan-my/2025"}
+    assert client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "2025"}).status_code == 409
+    assert "không hợp lệ" in client.post("/api/new-unit", json={"name": "X", "year": "25"}).json()["error"]
+    got = opened(client, "tan-my", "2025")
+    assert got["summary"]["fill"] > 100 and got["verdicts"] is None
+    assert all(p["message"].startswith("cần điền") for p in got["problems"])
+    r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "2025"})
+    assert r.json() == {"url": "/don-vi/quang-phu/2025"}
+    got = opened(client, "quang-phu", "2025")
+    assert got["data"]["staff"][0]["name"] == load_example().model.staff[0].name and got["data"]["staff"][0]["discipline"] is None
+    page = client.get("/").text
+    assert "tan-my" in page and "2025" in page and "chỗ cần điền" in page
+    form = client.get("/don-vi/tan-my/2025")
+    assert form.status_code == 200 and "/static/app.js" in form.text and "<script src=\"http" not in form.text
+
+
+def test_the_dossier_files_and_the_zip(client, folders):
+    inputs, outputs = folders
+    folder = outputs / "quang-phu" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "mau-2-bang-tong-hop.docx").write_bytes(b"PK-docx")
+    (folder / "mau-2-bang-tong-hop.pdf").write_bytes(b"%PDF-1.7 test")
+    (folder / "ket-qua.json").write_text("{}", encoding="utf-8")
+    r = client.get("/api/build/quang-phu/2024").json()
+    assert r["documents"] == [{"title": "Mẫu 2 — Bảng tổng hợp kết quả", "files": [
+        {"name": "mau-2-bang-tong-hop.pdf", "kind": "PDF", "url": "/ho-so/quang-phu/2024/mau-2-bang-tong-hop.pdf"},
+        {"name": "mau-2-bang-tong-hop.docx", "kind": "DOCX", "url": "/ho-so/quang-phu/2024/mau-2-bang-tong-hop.docx"}]}]
+    pdf = client.get("/ho-so/quang-phu/2024/mau-2-bang-tong-hop.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    import io
+    import zipfile
+
+    z = zipfile.ZipFile(io.BytesIO(client.get("/ho-so/quang-phu/2024/tat-ca.zip").content))
+    assert sorted(z.namelist()) == ["quang-phu-2024/mau-2-bang-tong-hop.docx", "quang-phu-2024/mau-2-bang-tong-hop.pdf"]
+
+
+def test_no_script_or_style_comes_from_the_internet():
+    root = Path(__file__).resolve().parent.parent / "pipeline" / "web"
+    for f in list((root / "templates").iterdir()) + list((root / "static").iterdir()):
+        text = f.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), f
+        assert "@import" not in text and "fetch(\"http" not in text, f
+
+
+def test_hostile_bodies_get_a_message_not_a_crash(client):
+    got = opened(client)
+    import json
+
+    for body in (b"not json", b"[1, 2]", json.dumps({"data": []}).encode(), ("[" * 100000).encode(),
+                 json.dumps({"data": {"unit": [1, {"a": None}], "staff": "x"}, "base": got["base"]}).encode()):
+        r = client.post("/api/check/quang-phu/2024", content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code in (200, 400), (body[:40], r.status_code)
+        assert "error" in r.json() or r.json()["problems"]
+    for depth in (900, 5000):
+        deep = '{"data": {"unit": ' + '{"x": ' * depth + "{}" + "}" * depth + '}, "base": "' + got["base"] + '"}'
+        r = client.post("/api/check/quang-phu/2024", content=deep.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code in (200, 400, 500) and "error" in r.json() or r.json().get("problems"), depth
+
+
+def test_a_port_already_taken_is_said_in_words(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "pipeline", "web", "--no-browser", "--port", str(port), "--inputs", str(tmp_path)],
+                             cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert res.returncode == 1 and f"Cổng {port} đang được chương trình khác dùng" in res.stdout + res.stderr
+    assert "Traceback" not in res.stdout + res.stderr
