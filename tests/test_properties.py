@@ -57,6 +57,8 @@ def text(max_size: int):
 @given(block=text(200), line=text(60).map(lambda s: " ".join(s.split())))
 @example(block="\ue000 mở \ue001 đóng {_ và _}", line="Đơn vị \ue000{_\ue001")  # the markers of an earlier render
 @example(block="{_{ ten }_} {_% if %_} {_ x }\x01_}", line="{_ }_}")
+@example(block="0", line=".")  # a title of punctuation only (found under CI's derandomised profile)
+@example(block="x", line="Kế hoạch năm 2024.")
 def test_any_text_in_every_free_text_field(block, line):
     block_lines = paragraphs(block)
     line = clean_text(line).strip()
@@ -91,7 +93,8 @@ def test_any_text_in_every_free_text_field(block, line):
     for expected in block_lines:
         assert expected in paras["mau-1"], expected  # one paragraph per line
         assert expected in paras["mau-3"], expected
-    assert f"[1.1-01] {line}" in shown["mau-1"]
+    # the title as typed, its closing punctuation folded into the line's own (“… năm 2024., số” never printed)
+    assert f"[1.1-01] {line.rstrip(' .,;') or line}" in shown["mau-1"]
 
 
 def _same_as_docxtpl(model, assessment, docs) -> None:

@@ -185,7 +185,7 @@ def _folded_name(text: str) -> str:
 def evidence_line(code: str, ev) -> str:
     """“[1.2-01] Quy chế chi tiêu nội bộ năm 2024, số 12/QĐ-UBND ngày 10/01/2024 của UBND xã Quảng Phú.”:
     a comma only before the number and date, and the issuer left out when the title already names it."""
-    line = f"[{code}] {ev.title.rstrip(' .,;')}"
+    line = f"[{code}] {ev.title.rstrip(' .,;') or ev.title}"  # no “..” nor “.,”; a title of punctuation stays whole
     details = " ".join(filter(None, [f"số {ev.number}" if ev.number else "",
                                       f"ngày {short_date(ev.date)}" if ev.date else ""]))
     if details:
