@@ -187,24 +187,10 @@ def _within(path: Path, root: Path) -> bool:
 
 def _entry_problem(path: Path, root: Path) -> str | None:
     """Why this folder entry cannot be a template, judged without reading it (no FIFO ever opened)."""
-    try:
-        if path.is_symlink():
-            if not os.path.exists(path):
-                return f"{path}: liên kết hỏng (tệp đích không còn) — xóa hoặc thay bằng tệp mẫu .docx"
-            if not _within(path, root):
-                return f"{path}: liên kết trỏ ra ngoài thư mục {root} — không đọc; chép tệp mẫu vào thư mục"
-        info = path.stat()
-    except OSError as exc:
-        from pipeline.oserrors import explain
+    from pipeline.sources.files import entry_problem
 
-        return f"{path}: {explain(exc, path)}"
-    if stat.S_ISDIR(info.st_mode):
-        return f"{path}: là thư mục, cần là tệp mẫu .docx"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{path}: không phải tệp thường (thiết bị, ống dẫn…) — không đọc"
-    if info.st_size > MAX_TEMPLATE:
-        return f"{path}: tệp quá lớn ({info.st_size / 1048576:.1f} MB; tối đa {MAX_TEMPLATE // 1048576} MB)"
-    return None
+    return entry_problem(path, root, MAX_TEMPLATE, broken="xóa hoặc thay bằng tệp mẫu .docx",
+                         outside="không đọc; chép tệp mẫu vào thư mục", folder="cần là tệp mẫu .docx")
 
 
 def read_template(path: Path, root: Path | None = None) -> bytes:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from pipeline.packaged import catalogue_dir
 from pipeline.vocab import DIGITAL_LEVELS, TITLE_SCALES, UnitLevel
@@ -52,17 +52,13 @@ class Fact(_M):
     roster: RosterSource
 
 
+# thresholds are read as exact fractions: "92.5" → 185/2, never a float
+ExactPercent = Annotated[Fraction, BeforeValidator(lambda v: Fraction(str(v)))]
+
+
 class PercentThreshold(_M):
     fact: str
-    min_percent: Fraction
-
-    @model_validator(mode="before")
-    @classmethod
-    def _exact(cls, data):
-        # thresholds are read as exact fractions: "92.5" → 185/2, never a float
-        if isinstance(data, dict) and "min_percent" in data:
-            data = {**data, "min_percent": Fraction(str(data["min_percent"]))}
-        return data
+    min_percent: ExactPercent
 
 
 class TitleThreshold(_M):
@@ -74,14 +70,7 @@ class DigitalThreshold(_M):
 
 
 class LearnerThreshold(_M):
-    min_percent: Fraction
-
-    @model_validator(mode="before")
-    @classmethod
-    def _exact(cls, data):
-        if isinstance(data, dict) and "min_percent" in data:
-            data = {**data, "min_percent": Fraction(str(data["min_percent"]))}
-        return data
+    min_percent: ExactPercent
 
 
 # A condition on a kind's attributes: a mapping (all equal) or a list of mappings (any); in a level's view,

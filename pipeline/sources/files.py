@@ -149,24 +149,33 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
 
 def kind_problem(path: Path, root: Path) -> str | None:
     """Why `path` cannot be an input, judged without reading it."""
+    return entry_problem(path, root, MAX_BYTES, broken="xóa hoặc tạo lại liên kết", outside="không đọc",
+                         folder="không phải tệp dữ liệu — đổi tên thư mục này", large=" — không đọc")
+
+
+def entry_problem(path: Path, root: Path, max_bytes: int, *, broken: str, outside: str, folder: str,
+                  large: str = "") -> str | None:
+    """The one rule for a file that arrives from outside (an input, a template), judged without opening it: a
+    regular file (no FIFO or device ever opened), no link that is broken or leaves `root`, at most `max_bytes`.
+    The words after each finding say what to do about it."""
     try:
         if path.is_symlink():
             target = Path(os.path.realpath(path))
             if not target.exists():
-                return f"{path}: liên kết hỏng (tệp đích không còn) — xóa hoặc tạo lại liên kết"
+                return f"{path}: liên kết hỏng (tệp đích không còn) — {broken}"
             if not target.is_relative_to(Path(os.path.realpath(root))):
-                return f"{path}: liên kết trỏ ra ngoài thư mục {root} — không đọc"
+                return f"{path}: liên kết trỏ ra ngoài thư mục {root} — {outside}"
         info = path.stat()
     except OSError as exc:
         from pipeline.oserrors import explain
 
         return f"{path}: {explain(exc, path)}"
     if stat.S_ISDIR(info.st_mode):
-        return f"{path}: là thư mục, không phải tệp dữ liệu — đổi tên thư mục này"
+        return f"{path}: là thư mục, {folder}"
     if not stat.S_ISREG(info.st_mode):
         return f"{path}: không phải tệp thường (thiết bị, ống dẫn…) — không đọc"
-    if info.st_size > MAX_BYTES:
-        return f"{path}: tệp quá lớn ({info.st_size / 1048576:.1f} MB; tối đa {MAX_BYTES // 1048576} MB) — không đọc"
+    if info.st_size > max_bytes:
+        return f"{path}: tệp quá lớn ({info.st_size / 1048576:.1f} MB; tối đa {max_bytes // 1048576} MB){large}"
     return None
 
 
