@@ -19,7 +19,6 @@ import hmac
 import os
 import secrets
 import stat
-import sys
 import tempfile
 from pathlib import Path
 
@@ -37,26 +36,18 @@ def root() -> Path:
     configured = os.environ.get("DVHT_CACHE")
     if configured:
         return Path(configured)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "dvht"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("dvht", appauthor=False)
 
 
 def key_path() -> Path:
     configured = os.environ.get("DVHT_CACHE_KEY")
     if configured:
         return Path(configured)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "dvht" / "cache.key"
+    from platformdirs import user_config_path
+
+    return user_config_path("dvht", appauthor=False, roaming=True) / "cache.key"
 
 
 def notes() -> list[str]:
