@@ -60,7 +60,7 @@ test-bundle: $(TEST_STAMP)
 	DVHT_TEST_BUNDLE=1 $(BIN)/python -m pytest -q tests/test_bundle.py
 
 bench: $(RUNTIME_STAMP)
-	$(BIN)/python -m pipeline.bench $(if $(N),--n $(N))
+	$(BIN)/python tools/bench.py $(if $(N),--n $(N))
 
 schema: $(RUNTIME_STAMP)
 	$(BIN)/python -m pipeline schema

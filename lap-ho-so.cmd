@@ -140,25 +140,25 @@ call :pause_here
 exit /b %CODE%
 
 :new_unit
-%RUN% "%PY%" -m pipeline.ask new-unit
+%RUN% "%PY%" -m pipeline.cli.ask new-unit
 set "CODE=%ERRORLEVEL%"
 call :done "Đã tạo đơn vị mới."
 exit /b
 
 :new_year
-%RUN% "%PY%" -m pipeline.ask new-year
+%RUN% "%PY%" -m pipeline.cli.ask new-year
 set "CODE=%ERRORLEVEL%"
 call :done "Đã tạo năm mới."
 exit /b
 
 :staff_export
-%RUN% "%PY%" -m pipeline.ask staff-export
+%RUN% "%PY%" -m pipeline.cli.ask staff-export
 set "CODE=%ERRORLEVEL%"
 call :done "Đã xuất danh sách."
 exit /b
 
 :staff_import
-%RUN% "%PY%" -m pipeline.ask staff-import
+%RUN% "%PY%" -m pipeline.cli.ask staff-import
 set "CODE=%ERRORLEVEL%"
 call :done "Đã nhập danh sách."
 exit /b

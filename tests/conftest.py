@@ -28,7 +28,7 @@ NO_LIBREOFFICE = ("LibreOffice not found: install it (Debian/Ubuntu: sudo apt-ge
 
 def soffice() -> str | None:
     """The LibreOffice a build would use (DVHT_SOFFICE, PATH, the standard folders), or None."""
-    from pipeline.convert import soffice_binary
+    from pipeline.convert.pdf import soffice_binary
 
     return None if os.environ.get("DVHT_NO_PDF") else soffice_binary()
 
@@ -142,7 +142,7 @@ def hostile_text() -> str:
 def built(tmp_path_factory):
     """One real build of two dossiers (the example and a hostile copy), PDFs included: the one
     LibreOffice run of the test session. Returns the outputs folder."""
-    from pipeline.build import build_all
+    from pipeline.cli.dossier import build_all
 
     base = tmp_path_factory.mktemp("built")
     inputs = base / "inputs"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import EXAMPLE_TEXT
-from pipeline import ask
-from pipeline.load import load, parse, read_text
+from pipeline.cli import ask
+from pipeline.sources.load import load, parse, read_text
 
 
 def answers(*typed):

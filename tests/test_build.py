@@ -8,9 +8,10 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLE_TEXT, edit, pdf_text, run_cli
-from pipeline import build as build_mod
-from pipeline.build import MERGED, build_all
+from conftest import EXAMPLE_TEXT, ROOT, edit, pdf_text, run_cli
+from pipeline.build import run as build_mod
+from pipeline.build.pdfs import MERGED
+from pipeline.cli.dossier import build_all
 from pipeline.documents import DOCUMENTS as FORMS, spec
 
 EVEN_TEAM = edit(EXAMPLE_TEXT, """    - id: anh
@@ -72,7 +73,7 @@ def test_template_change_rebuilds(tree, monkeypatch, tmp_path):
     add("xa-a")
     run()
     templates = tmp_path / "templates"
-    shutil.copytree(build_mod.ROOT / "templates", templates)
+    shutil.copytree(ROOT / "templates", templates)
     with open(templates / spec("mau-2").template, "ab") as fh:
         fh.write(b"\0")  # any change of content counts
     import pipeline.documents
@@ -88,7 +89,7 @@ def test_failure_mid_render_leaves_previous_dossier_whole(tree, monkeypatch):
     run()
     before = snapshot(outputs)
     add("xa-a", edit(EXAMPLE_TEXT, "Một số máy tính đã cũ", "Nhiều máy tính đã cũ"))
-    import pipeline.render as render
+    import pipeline.render.engine as render
 
     calls = {"n": 0}
     real = render.render_document

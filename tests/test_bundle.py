@@ -111,14 +111,14 @@ def test_the_zip_holds_the_project_its_scripts_in_crlf_and_each_wheel_once(tmp_p
         assert sorted(n for n in names if n.startswith(top + "wheels/")) == [
             top + "wheels/DANH-SACH.txt", top + "wheels/colorama-0.4.6-py3-none-any.whl",
             top + "wheels/pywin32-312-cp312-cp312-win_amd64.whl"]
-        for needed in ("lap-ho-so.cmd", "menu.cmd", "pyproject.toml", "pipeline/__init__.py", "pipeline/ask.py",
+        for needed in ("lap-ho-so.cmd", "menu.cmd", "pyproject.toml", "pipeline/__init__.py", "pipeline/cli/ask.py",
                        "tools/venv_stamp.py", "inputs/quang-phu/2024.yaml", "templates/mau-2-bang-tong-hop.docx"):
             assert top + needed in names, needed
         assert not any(n.startswith((top + "tests/", top + ".ci/", top + ".venv/", top + "outputs/quang-phu")) for n in names)
         for script in ("lap-ho-so.cmd", "menu.cmd"):
             data = zf.read(top + script)
             assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"") and not data.startswith(b"\xef\xbb\xbf")
-        assert zf.read(top + "pipeline/cli.py") == (ROOT / "pipeline" / "cli.py").read_bytes()
+        assert zf.read(top + "pipeline/cli/app.py") == (ROOT / "pipeline" / "cli" / "app.py").read_bytes()
     assert not (tmp_path / "out" / "x.zip.tmp").exists()
 
 

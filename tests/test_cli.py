@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import EXAMPLE, ROOT, run_cli
-from pipeline.convert import SOFFICE_ENV, how_to_get_pdf, soffice_binary
+from pipeline.convert.pdf import SOFFICE_ENV, how_to_get_pdf, soffice_binary
 
 ENGLISH = ("usage:", "show this help", "positional arguments", "options:", "error:", "unrecognized arguments",
            "the following arguments", "invalid choice", "expected one argument", "invalid int value")
@@ -31,7 +31,7 @@ def test_every_windows_command_in_the_readme_runs_as_typed_in_cmd():
     """Each line of a ```bat block is one command cmd.exe runs in the folder: no `# comment` carried as arguments,
     `python -m pipeline` from the .venv (dvht is not on PATH, dvht.exe breaks when the folder moves), and arguments
     the CLI accepts."""
-    from pipeline.cli import parser
+    from pipeline.cli.app import parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     officer = readme.split("# Part 2")[0]

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, edit, run_cli
-from pipeline.assess import assess_file
-from pipeline.load import load
+from pipeline.rules.assess import assess_file
+from pipeline.sources.load import load
 
 
 @pytest.fixture
@@ -273,7 +273,7 @@ def test_past_recognitions_are_checked(write_input):
 
 def _scaffold(tmp_path, name, kind, level=None):
     from pipeline.commands.new_unit import new_unit
-    from pipeline.load import FILL, parse
+    from pipeline.sources.load import FILL, parse
 
     path = new_unit(tmp_path / "inputs", name, 2026, kind=kind, level=level)
     data, *_ = parse(path.read_text(encoding="utf-8"), path.name)
@@ -311,7 +311,7 @@ def test_new_unit_for_a_two_level_kind(tmp_path):
 
 def test_new_year_of_a_school_clears_its_yearly_facts(tmp_path):
     from pipeline.commands.new_year import new_year
-    from pipeline.load import parse
+    from pipeline.sources.load import parse
 
     folder = tmp_path / "inputs" / "thpt-tam-giang"
     folder.mkdir(parents=True)

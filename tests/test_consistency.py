@@ -10,8 +10,8 @@ import pytest
 
 from conftest import EXAMPLE_TEXT, edit, line_of, run_cli
 from hostile_cases import STAFF_END, STAFF_START
-from pipeline.assess import assess_file
-from pipeline.problems import InputError
+from pipeline.core.problems import InputError
+from pipeline.rules.assess import assess_file
 
 
 def problems(path, strict=False):
@@ -117,7 +117,7 @@ def _drop_staff(text: str, keep: int) -> str:
 def test_a_smaller_commune_prints_its_own_figures_and_a_stale_typed_fraction_is_warned(tmp_path):
     from docx import Document
 
-    from pipeline.build import build_all
+    from pipeline.cli.dossier import build_all
     from pipeline.documents import DOCUMENTS
 
     text = _drop_staff(EXAMPLE_TEXT, 24)

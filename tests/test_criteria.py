@@ -154,8 +154,8 @@ def test_every_kind_of_the_catalogue_is_checked_here():
 def test_each_kind_gets_the_circulars_indicators_and_texts(kind, level):
     """Evaluated as that kind: the indicators applied are the circular's for it, and every text printed is the
     circular's at that level's article (cấp huyện Điều 6–7, cấp tỉnh Điều 12–13)."""
-    from pipeline.evaluate import evaluate
-    from pipeline.model import DossierInput
+    from pipeline.rules.evaluate import evaluate
+    from pipeline.sources.model import DossierInput
     from test_evaluate import BASE  # the example, as a dict
 
     cat = load_catalogue("tt24-2023", level)

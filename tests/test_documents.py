@@ -10,15 +10,15 @@ import pytest
 from docx import Document
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, ROOT, docx_texts, edit, pdf_pages
-from pipeline.assess import assess_file
-from pipeline.build import build_all
+from pipeline.cli.dossier import build_all
+from pipeline.core.vocab import Level
 from pipeline.criteria import load_catalogue
 from pipeline.documents import spec
-from pipeline.evaluate import evaluate
-from pipeline.evidence import register
-from pipeline.model import DossierInput
-from pipeline.render import build_contexts, render_all
-from pipeline.vocab import Level
+from pipeline.render.engine import build_contexts, render_all
+from pipeline.rules.assess import assess_file
+from pipeline.rules.evaluate import evaluate
+from pipeline.rules.evidence import register
+from pipeline.sources.model import DossierInput
 
 CAT = load_catalogue("tt24-2023")
 LOADED, ASSESSMENT = assess_file(EXAMPLE)
@@ -296,7 +296,7 @@ def test_header_of_a_peoples_committee_has_no_parent_agency_and_breaks_between_n
 
 
 def test_a_long_name_breaks_only_between_its_parts_and_the_parent_agency_may_be_empty():
-    from pipeline.localgov import header_lines
+    from pipeline.core.localgov import header_lines
 
     assert [h["text"] for h in header_lines("Ủy ban nhân dân xã Tân Mỹ")] == ["ỦY BAN NHÂN DÂN", "XÃ TÂN MỸ"]
     long = [h["text"] for h in header_lines("Ủy ban nhân dân phường Hòa Thịnh Đông Nam Bắc")]

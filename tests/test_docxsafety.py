@@ -17,8 +17,8 @@ import pytest
 
 import hostile_docx as H
 from conftest import EXAMPLE_TEXT
-from pipeline import docxsafety
 from pipeline.documents import DOCUMENTS, TEMPLATES_DIR
+from pipeline.sources import docxsafety
 
 TO_TRINH = "to-trinh-de-nghi-cong-nhan.docx"
 BASE = (TEMPLATES_DIR / TO_TRINH).read_bytes()
@@ -103,8 +103,8 @@ def _unit(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("case", ["linked picture", "attachedTemplate", "VBA project", "INCLUDETEXT complex split",
                                   "XXE in document.xml", "VML o:href only"])
 def test_check_templates_and_the_build_refuse_the_same_template(case, tmp_path, capsys):
-    from pipeline import cli
-    from pipeline.build import build_all
+    from pipeline.cli import app as cli
+    from pipeline.cli.dossier import build_all
 
     make, part, _ = CASES[case]
     province = tmp_path / "tinh"
@@ -132,10 +132,10 @@ def test_a_render_refuses_a_hostile_template_whatever_a_cache_says(tmp_path, mon
     """Belt and braces: even with the check's cache claiming the set passed, the render path refuses."""
     import datetime as dt
 
-    from pipeline import templates
-    from pipeline.render import TemplateError, _template_bytes, render_document
+    from pipeline.render import check as template_check
+    from pipeline.render.engine import TemplateError, _template_bytes, render_document
 
-    monkeypatch.setattr(templates, "check_cached", lambda folders: [])
+    monkeypatch.setattr(template_check, "check_cached", lambda folders: [])
     province = tmp_path / "tinh"
     province.mkdir()
     (province / TO_TRINH).write_bytes(H.linked_picture(BASE, URL))
@@ -176,7 +176,7 @@ def server():
 
 
 def _need_soffice():
-    from pipeline.convert import soffice_binary
+    from pipeline.convert.pdf import soffice_binary
 
     if soffice_binary() is None:
         if os.environ.get("CI") == "true":
@@ -186,7 +186,7 @@ def _need_soffice():
 
 def test_a_build_and_conversion_with_hostile_templates_make_no_request(server, tmp_path):
     _need_soffice()
-    from pipeline.build import build_all
+    from pipeline.cli.dossier import build_all
 
     base, hits = server
     inputs = _unit(tmp_path)
@@ -212,7 +212,7 @@ def test_libreoffice_itself_fetches_nothing_a_document_points_at(server, tmp_pat
     """The converter's private profile blocks linked pictures and link updates: tested on a document the
     pipeline would never hand it, straight to the LibreOffice runner."""
     _need_soffice()
-    from pipeline.convert import ConversionError, _libreoffice, to_pdf
+    from pipeline.convert.pdf import ConversionError, _libreoffice, to_pdf
 
     base, hits = server
     docs = []

@@ -11,14 +11,14 @@ from fractions import Fraction
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, ROOT, edit, line_of, run_cli
-from pipeline.assess import assess_file
+from pipeline.core.formatting import percent_beside, percent_share
+from pipeline.core.problems import InputError
+from pipeline.core.vocab import Level
 from pipeline.criteria import load_catalogue
-from pipeline.evaluate import evaluate, reaches
-from pipeline.formatting import percent_beside, percent_share
-from pipeline.load import parse
-from pipeline.model import DossierInput
-from pipeline.problems import InputError
-from pipeline.vocab import Level
+from pipeline.rules.assess import assess_file
+from pipeline.rules.evaluate import evaluate, reaches
+from pipeline.sources.load import parse
+from pipeline.sources.model import DossierInput
 
 CAT = load_catalogue("tt24-2023")
 BASE, *_ = parse(EXAMPLE_TEXT, "example")
@@ -175,11 +175,11 @@ def test_percent_share_decimal_comma():
 
 
 def test_evaluate_imports_no_document_library():
-    tree = ast.parse((ROOT / "pipeline" / "evaluate.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "pipeline" / "rules" / "evaluate.py").read_text(encoding="utf-8"))
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert not [m for m in names if m.split(".")[0] in {"docx", "docxtpl", "jinja2", "lxml"} or "render" in m]
-    code = "import sys, pipeline.evaluate; print([m for m in sys.modules if m.split('.')[0] in ('docx','docxtpl','jinja2','lxml')])"
+    code = "import sys, pipeline.rules.evaluate; print([m for m in sys.modules if m.split('.')[0] in ('docx','docxtpl','jinja2','lxml')])"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip() == "[]"
 
 
@@ -297,7 +297,7 @@ def test_level_two_text_that_does_not_concern_the_unit_asks_nothing_at_level_two
 
 # ---------------------------------------------------------------- Điều 5: which request the Tờ trình makes
 
-from pipeline import recognition as rec  # noqa: E402
+from pipeline.rules import recognition as rec  # noqa: E402
 
 
 def plan_for(recognitions, reached=Level.LEVEL_1, request_date="09/01/2025"):

@@ -12,7 +12,8 @@ import sys
 from docx import Document
 
 from conftest import EXAMPLE_TEXT, ROOT
-from pipeline import compiled, fingerprint
+from pipeline.core import fingerprint
+from pipeline.render import compiled
 
 OLD = "kính đề nghị"
 NEW = "trân trọng đề nghị"
@@ -65,16 +66,17 @@ def test_the_fingerprint_covers_the_source_and_the_critical_libraries(monkeypatc
 
 
 def test_the_template_check_cache_keys_on_the_code(monkeypatch, tmp_path):
-    from pipeline import templates, usercache
+    from pipeline.core import usercache
+    from pipeline.render import check as template_check
 
     monkeypatch.setenv("DVHT_CACHE", str(tmp_path / "cache"))
     usercache.reset()
     calls = []
-    monkeypatch.setattr(templates, "check", lambda folders: calls.append(1) or ([], []))
-    assert templates.check_cached([]) == [] and templates.check_cached([]) == []
+    monkeypatch.setattr(template_check, "check", lambda folders: calls.append(1) or ([], []))
+    assert template_check.check_cached([]) == [] and template_check.check_cached([]) == []
     assert len(calls) == 1  # remembered
     fingerprint.code.cache_clear()
     monkeypatch.setattr(fingerprint, "code", lambda: "0" * 64)
-    templates.check_cached([])
+    template_check.check_cached([])
     assert len(calls) == 2  # other code: checked again
     usercache.reset()

@@ -8,7 +8,7 @@ import datetime as dt
 from docx import Document
 
 from conftest import EXAMPLE_TEXT, docx_texts, edit
-from pipeline.build import build_all
+from pipeline.cli.dossier import build_all
 
 TO_TRINH = "to-trinh-de-nghi-cong-nhan.docx"
 

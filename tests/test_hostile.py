@@ -14,7 +14,7 @@ from docx import Document
 
 from conftest import EXAMPLE_TEXT, run_cli
 from hostile_cases import CASES, expected_line
-from pipeline.build import build_all
+from pipeline.cli.dossier import build_all
 from pipeline.documents import DOCUMENTS as FORMS
 
 
@@ -106,7 +106,7 @@ def test_unexpected_errors_are_messages_and_debug_shows_the_traceback(good, tmp_
 
     from conftest import ROOT
 
-    script = ("import sys, pipeline.render as r\n"
+    script = ("import sys, pipeline.render.engine as r\n"
               "def boom(*a, **k): raise RuntimeError('hỏng giả lập')\n"
               "r.render_all = boom\n"
               "from pipeline.cli import main\n"

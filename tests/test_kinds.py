@@ -11,12 +11,12 @@ from docx import Document
 
 from circular import fold, text_at
 from conftest import ROOT, docx_texts
-from pipeline.assess import assess_file
 from pipeline.commands.new_unit import blank
 from pipeline.commands.scaffold import write
 from pipeline.criteria import catalogue_for, load_catalogue, load_regulation
-from pipeline.load import FILL, parse
-from pipeline.render import render_all
+from pipeline.render.engine import render_all
+from pipeline.rules.assess import assess_file
+from pipeline.sources.load import FILL, parse
 
 THPT = ROOT / "inputs" / "thpt-tam-giang" / "2024.yaml"
 # the example's facts, its prose without placeholders (a kind without learners has no {3.1.nguoi_hoc_…})
@@ -82,7 +82,7 @@ def test_each_kind_starts_validates_and_renders(tmp_path, code, level):
 
 
 def test_school_examples_build_with_their_level(tmp_path):
-    from pipeline.build import build_all
+    from pipeline.cli.dossier import build_all
 
     inputs = tmp_path / "inputs"
     for unit in ("thcs-quang-phu", "thpt-tam-giang"):

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, edit, line_of
 from hostile_cases import cp1258
-from pipeline.load import MAX_BYTES, load
-from pipeline.problems import InputError
+from pipeline.core.problems import InputError
+from pipeline.sources.load import MAX_BYTES, load
 
 
 def problems(path):
@@ -64,7 +64,7 @@ def test_wrong_type_string_for_boolean_and_number(write_input):
 
 @pytest.mark.parametrize("year", ["1899", "3000"])
 def test_year_out_of_range(write_input, year):
-    from pipeline.validate import validate_file
+    from pipeline.rules.validate import validate_file
 
     text = edit(EXAMPLE_TEXT, "year: 2024", f"year: {year}")
     with pytest.raises(InputError) as exc:
@@ -150,7 +150,7 @@ def test_oversized_file_refused_before_parsing(write_input):
 
 
 def test_indicator_keys_kept_as_typed(write_input):
-    from pipeline.load import parse
+    from pipeline.sources.load import parse
 
     text = edit(EXAMPLE_TEXT, '  "3.3":\n', "  3.10:\n")  # unquoted: YAML alone would read the float 3.1
     data, *_ = parse(text, "x")

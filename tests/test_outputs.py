@@ -12,14 +12,14 @@ import textwrap
 import pytest
 
 from conftest import EXAMPLE_TEXT, ROOT
-from pipeline.build import build_all
-from pipeline.outputs import BuildLocked, Lock, Staging, recover
+from pipeline.build.outputs import BuildLocked, Lock, Staging, recover
+from pipeline.cli.dossier import build_all
 
 # a run caught in the middle: it holds the lock and owns a staging folder with a dossier moved aside in it
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from pipeline.outputs import Lock, Staging
+    from pipeline.build.outputs import Lock, Staging
     outputs = Path(sys.argv[1])
     with Lock(outputs) if sys.argv[2] == "lock" else open(__file__) as _:
         with Staging(outputs) as staging:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, ROOT
-from pipeline import packaged
+from pipeline.core import packaged
 from pipeline.documents import DOCUMENTS
 
 

@@ -14,13 +14,13 @@ from docx import Document
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from conftest import EXAMPLE_TEXT
+from pipeline.core.textnorm import clean_text, paragraphs
 from pipeline.criteria import load_catalogue
-from pipeline.evaluate import evaluate
-from pipeline.load import parse
-from pipeline.model import DossierInput
-from pipeline.placeholders import PATTERN
-from pipeline.render import render_all
-from pipeline.textnorm import clean_text, paragraphs
+from pipeline.render.engine import render_all
+from pipeline.rules.evaluate import evaluate
+from pipeline.rules.placeholders import PATTERN
+from pipeline.sources.load import parse
+from pipeline.sources.model import DossierInput
 
 BASE, *_ = parse(EXAMPLE_TEXT, "example")
 CAT = load_catalogue("tt24-2023")
@@ -104,7 +104,7 @@ def _same_as_docxtpl(model, assessment, docs) -> None:
     import zipfile
 
     from pipeline.documents import spec
-    from pipeline.render import _template_bytes, build_contexts, document_title, render_reference, template_path
+    from pipeline.render.engine import _template_bytes, build_contexts, document_title, render_reference, template_path
 
     contexts, _ = build_contexts(model, assessment, CAT)
     created = dt.datetime.combine(model.report.date, dt.time(8, 0))

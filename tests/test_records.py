@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_TEXT, ROOT
-from pipeline import cli
-from pipeline.build import build_all
+from pipeline.cli import app as cli
+from pipeline.cli.dossier import build_all
 
 SECRET = "MAT-KHAU-123"
 
@@ -135,7 +135,7 @@ def test_links_planted_under_outputs_are_never_written_through(built_once, tmp_p
 
 
 def test_pdfs_are_carried_only_as_regular_files(tmp_path):
-    from pipeline.build import _carry_pdfs
+    from pipeline.build.pdfs import carry_pdfs as _carry_pdfs
 
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()

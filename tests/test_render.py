@@ -12,12 +12,12 @@ from docx.enum.section import WD_SECTION
 from docx.shared import Mm
 
 from conftest import EXAMPLE, HOSTILE_SHOWN, docx_texts
-from pipeline.assess import assess_file
+from pipeline.core.formatting import long_date, place_date
+from pipeline.core.vocab import Level
 from pipeline.criteria import load_catalogue
 from pipeline.documents import DOCUMENTS as FORMS
-from pipeline.formatting import long_date, place_date
-from pipeline.render import build_contexts, render_all
-from pipeline.vocab import Level
+from pipeline.render.engine import build_contexts, render_all
+from pipeline.rules.assess import assess_file
 
 CAT = load_catalogue("tt24-2023")
 LOADED, ASSESSMENT = assess_file(EXAMPLE)

@@ -16,8 +16,9 @@ import pytest
 from pypdf import PdfWriter
 
 from conftest import EXAMPLE_TEXT, ROOT, edit, run_cli
-from pipeline import build as build_mod
-from pipeline.build import MERGED, build_all
+from pipeline.build import pdfs as build_pdfs, run as build_mod
+from pipeline.build.pdfs import MERGED
+from pipeline.cli.dossier import build_all
 from pipeline.documents import DOCUMENTS
 
 
@@ -173,7 +174,7 @@ def test_disk_full_is_a_message_and_the_earlier_dossier_stays(project, monkeypat
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(project / "outputs" / ".staging"))
 
-    monkeypatch.setattr(build_mod, "_stage_all", full)
+    monkeypatch.setattr(build_mod, "stage_all", full)
     lines.clear()
     assert build_all(project / "inputs", project / "outputs", pdf=False, force=True, progress=False, out=lines.append) == 1
     assert any("ổ đĩa đầy" in line for line in lines)
@@ -201,7 +202,7 @@ def test_a_docx_open_in_word_is_named(project, monkeypatch):
 def _windows_rename_refused(monkeypatch, folder: Path, calls: list | None = None, times: int = 10**6):
     """os.replace as Windows answers it for a folder with an open file inside: PermissionError, WinError 5,
     naming the folder (not the file)."""
-    import pipeline.outputs as outputs_mod
+    import pipeline.build.outputs as outputs_mod
 
     real = os.replace
     left = [times]
@@ -254,7 +255,7 @@ def test_a_docx_open_during_a_rebuild_is_named_from_the_folder_rename(project, m
 
 
 def test_on_windows_the_open_files_are_found_by_trying_them(project, monkeypatch):
-    import pipeline.outputs as outputs_mod
+    import pipeline.build.outputs as outputs_mod
 
     folder = _built(project)
     monkeypatch.setattr(outputs_mod, "_windows", lambda: True)
@@ -274,7 +275,7 @@ def test_on_windows_the_open_files_are_found_by_trying_them(project, monkeypatch
 
 
 def test_on_windows_a_file_held_for_a_moment_does_not_fail_the_rebuild(project, monkeypatch):
-    import pipeline.outputs as outputs_mod
+    import pipeline.build.outputs as outputs_mod
 
     folder = _built(project)
     monkeypatch.setattr(outputs_mod, "_windows", lambda: True)
@@ -302,7 +303,7 @@ def test_a_real_permission_problem_elsewhere_is_still_one(project, monkeypatch):
     (".~lock.mau-2-bang-tong-hop.docx#", "mau-2-bang-tong-hop.pdf", False),
 ])
 def test_owner_files_name_their_document(owner, name, owns):
-    from pipeline.outputs import _owns
+    from pipeline.build.outputs import _owns
 
     assert _owns(owner, name) is owns
 
@@ -320,7 +321,7 @@ def _fake_pdfs(sources, outdir):
 
 
 def test_a_run_without_converter_keeps_good_pdfs_and_drops_stale_ones(project, monkeypatch):
-    import pipeline.convert as convert
+    import pipeline.convert.pdf as convert
 
     monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
     monkeypatch.setattr(convert, "to_pdf", _fake_pdfs)
@@ -354,7 +355,7 @@ def test_many_dossiers_merged_over_the_cores_each_from_its_own_parts(project, mo
     own documents' pages in reading order, one bookmark per document."""
     from pypdf import PdfReader
 
-    import pipeline.convert as convert
+    import pipeline.convert.pdf as convert
 
     widths = {}
 
@@ -370,7 +371,7 @@ def test_many_dossiers_merged_over_the_cores_each_from_its_own_parts(project, mo
 
     monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
     monkeypatch.setattr(convert, "to_pdf", marked)
-    monkeypatch.setattr(build_mod, "MERGES_PER_WORKER", 2)
+    monkeypatch.setattr(build_pdfs, "MERGES_PER_WORKER", 2)
     for k in range(8):
         (project / "inputs" / f"xa-{k}").mkdir()
         (project / "inputs" / f"xa-{k}" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
@@ -388,7 +389,7 @@ def test_many_dossiers_merged_over_the_cores_each_from_its_own_parts(project, mo
 
 
 def test_a_damaged_pdf_from_the_converter_fails_the_batch_in_words_and_keeps_the_old_dossier(project, monkeypatch):
-    import pipeline.convert as convert
+    import pipeline.convert.pdf as convert
 
     monkeypatch.setattr(convert, "converter_name", lambda: "libreoffice")
     monkeypatch.setattr(convert, "to_pdf", _fake_pdfs)
@@ -421,7 +422,7 @@ def _fake_soffice(tmp_path, body: str) -> Path:
 
 
 def test_a_hanging_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch):
-    import pipeline.convert as convert
+    import pipeline.convert.pdf as convert
 
     pidfile = tmp_path / "child.pid"
     fake = _fake_soffice(tmp_path, f"sleep 300 &\necho $! > {pidfile}\nwait\n")
@@ -443,7 +444,7 @@ def test_a_hanging_libreoffice_is_ended_with_its_children(tmp_path, monkeypatch)
 
 
 def test_a_converter_that_writes_no_pdf_is_a_message(project, tmp_path, monkeypatch):
-    import pipeline.convert as convert
+    import pipeline.convert.pdf as convert
 
     fake = _fake_soffice(tmp_path, 'out=""; prev=""\nfor a in "$@"; do [ "$prev" = "--outdir" ] && out="$a"; prev="$a"; done\n'
                                    'for a in "$@"; do case "$a" in *.docx) n=$(basename "$a" .docx); echo "not a pdf" > "$out/$n.pdf";; esac; done\n')

@@ -3,7 +3,7 @@
 import json
 
 from conftest import EXAMPLE_TEXT, ROOT
-from pipeline.model import json_schema
+from pipeline.sources.model import json_schema
 
 
 def test_committed_schema_matches_model():

@@ -11,12 +11,12 @@ import zipfile
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, hostile_text
-from pipeline import compiled as compiled_mod
-from pipeline.assess import assess_file
 from pipeline.criteria import load_catalogue
 from pipeline.documents import DOCUMENTS
-from pipeline.load import load
-from pipeline.render import _environment, _template_bytes, build_contexts, render_reference, template_path
+from pipeline.render import compiled as compiled_mod
+from pipeline.render.engine import _environment, _template_bytes, build_contexts, render_reference, template_path
+from pipeline.rules.assess import assess_file
+from pipeline.sources.load import load
 
 CAT = load_catalogue("tt24-2023")
 CREATED = dt.datetime(2025, 1, 8, 8, 0)
@@ -91,7 +91,7 @@ def test_pure_python_yaml_gives_the_same_values_and_lines(monkeypatch, write_inp
     monkeypatch.setenv("DVHT_PURE_YAML", "1")
     pure = load(EXAMPLE)
     assert pure.model == fast.model and pure.lines == fast.lines and pure.text_lines == fast.text_lines
-    from pipeline.problems import InputError
+    from pipeline.core.problems import InputError
 
     bad = write_input("unit:\n  name: A\n   place: B\n")
     with pytest.raises(InputError) as exc_pure:
@@ -130,7 +130,7 @@ def test_a_value_inside_a_tag_takes_the_parse_path_and_still_matches(tmp_path):
 
 
 def _outcome(path):
-    from pipeline.problems import InputError
+    from pipeline.core.problems import InputError
 
     try:
         loaded = load(path)
@@ -157,8 +157,8 @@ def test_the_hostile_corpus_loads_alike_on_both_yaml_paths(monkeypatch, tmp_path
 def test_untested_library_versions_take_docxtpls_public_render(monkeypatch):
     """Outside the versions the compiled path was tested with, every document is docxtpl's public render:
     the same dossier, byte for byte, and the compiled path never asked."""
-    from pipeline import docxtpl_adapter as dx
-    from pipeline.render import render_all
+    from pipeline.render import docxtpl_adapter as dx
+    from pipeline.render.engine import render_all
 
     assert dx.untested() == []  # this suite runs on the pinned, tested versions
     loaded, a = assess_file(EXAMPLE)
@@ -171,7 +171,7 @@ def test_untested_library_versions_take_docxtpls_public_render(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("compiled path used on an untested version")
 
-    monkeypatch.setattr("pipeline.render.compiled", refuse)
+    monkeypatch.setattr("pipeline.render.engine.compiled", refuse)
     public, _ = render_all(loaded.model, a, CAT)
     assert sorted(public) == sorted(fast)
     for key in fast:

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EXAMPLE, EXAMPLE_TEXT
-from pipeline import cli
-from pipeline.assess import assess_file
-from pipeline.load import load
+from pipeline.cli import app as cli
+from pipeline.rules.assess import assess_file
+from pipeline.sources.load import load
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_anchor_in_the_staff_list_used_later_in_the_file(unit, tmp_path, capsys)
     assert text.index("&hk") > text.index("\nstaff:")
     text += "\n# ghi chú cuối tệp\nx-alias: *hk\n"
     unit.write_text(text, encoding="utf-8")
-    from pipeline.load import parse
+    from pipeline.sources.load import parse
 
     assert parse(text, "x")[0]["x-alias"] == "Chủ tịch Hội Khuyến học xã"
     xlsx = exported(capsys, unit, tmp_path / "ds.xlsx")

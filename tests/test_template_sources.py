@@ -14,8 +14,8 @@ import pytest
 
 import hostile_docx as H
 from conftest import EXAMPLE_TEXT
-from pipeline import cli
-from pipeline.build import build_all
+from pipeline.cli import app as cli
+from pipeline.cli.dossier import build_all
 from pipeline.documents import TEMPLATES_DIR
 
 TO_TRINH = "to-trinh-de-nghi-cong-nhan.docx"
@@ -167,8 +167,8 @@ def test_the_render_itself_refuses_what_slips_past_every_static_check(inputs, tm
     import datetime as dt
 
     from pipeline.documents import DOCUMENTS
-    from pipeline.render import TemplateError, render_bytes
-    from pipeline.templates import example_contexts
+    from pipeline.render.check import example_contexts
+    from pipeline.render.engine import TemplateError, render_bytes
 
     spec = DOCUMENTS[0]
     context = example_contexts()[spec.key]

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from pipeline.documents import DOCUMENTS as FORMS, spec
-from pipeline.render import check_templates
+from pipeline.render.check import check_templates
 
 
 def rewrite(path, old: str, new: str) -> None:
@@ -113,9 +113,9 @@ def test_sandbox_escape_fails_the_check_and_never_runs(templates, tmp_path):
     assert any("vi phạm hộp cát" in e for e in errors)
     # and a build that used it anyway (bypassing the check) still cannot run it
     from conftest import EXAMPLE
-    from pipeline.assess import assess_file
     from pipeline.criteria import load_catalogue
-    from pipeline.render import TemplateError, render_all
+    from pipeline.render.engine import TemplateError, render_all
+    from pipeline.rules.assess import assess_file
 
     loaded, a = assess_file(EXAMPLE)
     with pytest.raises(TemplateError, match="hộp cát|không có trong dữ liệu"):
@@ -214,7 +214,7 @@ def test_templates_resaved_by_libreoffice_render_open_and_convert(tmp_path):
 
 
 def test_duplicate_zip_entries_in_a_template_are_cleaned(templates):
-    from pipeline.templates import clean_package
+    from pipeline.render.templates import clean_package
 
     path = templates / spec("mau-2").template
     data = path.read_bytes()
@@ -231,8 +231,8 @@ def test_duplicate_zip_entries_in_a_template_are_cleaned(templates):
 def test_field_reference_matches_the_context():
     from docx import Document
 
-    from pipeline.fields import markdown, reference
-    from pipeline.templates import example_contexts
+    from pipeline.documents.fields import markdown, reference
+    from pipeline.render.check import example_contexts
 
     contexts = example_contexts()
     committed = (ROOT / "docs" / "truong-du-lieu-mau.md").read_text(encoding="utf-8")

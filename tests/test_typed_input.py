@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from pipeline.assess import assess_file
-from pipeline.load import load
-from pipeline.problems import InputError
-from pipeline.validate import check
+from pipeline.core.problems import InputError
+from pipeline.rules.assess import assess_file
+from pipeline.rules.validate import check
+from pipeline.sources.load import load
 from tests.conftest import EXAMPLE_TEXT, edit
 
 

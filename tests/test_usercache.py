@@ -12,9 +12,10 @@ import stat
 
 import pytest
 
-from pipeline import compiled as compiled_mod, usercache
+from pipeline.core import usercache
 from pipeline.documents import DOCUMENTS
-from pipeline.render import _environment, _template_bytes, template_path
+from pipeline.render import compiled as compiled_mod
+from pipeline.render.engine import _environment, _template_bytes, template_path
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX owners and modes")
 

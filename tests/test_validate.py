@@ -6,8 +6,8 @@ import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, edit, line_of, run_cli
 from hostile_cases import STAFF_END, STAFF_START, counts
-from pipeline.problems import InputError
-from pipeline.validate import validate_file
+from pipeline.core.problems import InputError
+from pipeline.rules.validate import validate_file
 
 MEMBER = """    - id: anh
       name: Lê Thị Ngọc Ánh
@@ -198,7 +198,7 @@ def test_the_same_fields_before_the_reform_are_not_warned():
 
 
 def test_district_bodies_are_one_definition_of_data():
-    from pipeline.localgov import district_body
+    from pipeline.core.localgov import district_body
 
     for text, body in (("Phòng GD&ĐT thị xã Phong Điền", "thị xã Phong Điền"), ("UBND quận Hải Châu", "quận Hải Châu"),
                        ("Chủ tịch UBND thành phố Bà Rịa", "thành phố Bà Rịa"), ("Phòng Giáo dục và Đào tạo huyện", "huyện"),

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from pipeline.assess import assess_file
-from pipeline.load import load
-from pipeline.problems import InputError
+from pipeline.core.problems import InputError
+from pipeline.rules.assess import assess_file
+from pipeline.sources.load import load
 from pipeline.web.routes import create_app
 from tests.conftest import EXAMPLE_TEXT, edit
 
@@ -230,7 +230,7 @@ def test_a_running_build_holds_the_save(client, folders):
 
     from tests.conftest import ROOT
 
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from pipeline.outputs import Lock; "
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from pipeline.build.outputs import Lock; "
                                "lock = Lock(Path(sys.argv[1])).__enter__(); print('held', flush=True); time.sleep(120)", str(outputs)],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True)  # another run holds the build's lock
     try:

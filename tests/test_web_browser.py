@@ -208,7 +208,7 @@ def test_new_commune_from_nothing_to_its_dossier(server, browser):
     assert not re.search(r":\s*CẦN ĐIỀN", text)
     check = subprocess.run([sys.executable, "-m", "pipeline", "validate", str(path)], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert check.returncode == 0, check.stdout + check.stderr
-    from pipeline.assess import assess_file
+    from pipeline.rules.assess import assess_file
 
     loaded, assessment = assess_file(path)
     assert [p.name for p in loaded.model.staff] == ["Trần Thị Thu Hương", "Phạm Thị Ngọc Lan"]

@@ -9,7 +9,7 @@ import copy
 import pytest
 
 from pipeline.commands.new_unit import new_unit
-from pipeline.load import load_text, parse
+from pipeline.sources.load import load_text, parse
 from pipeline.web.data import Unsaved, kind_at, read_json, render_text
 from pipeline.web.yaml_edit import Document
 from tests.conftest import EXAMPLE, EXAMPLE_TEXT

@@ -235,10 +235,10 @@ def test_a_failed_build_does_not_open_explorer_and_keeps_the_window_on_the_messa
 MENU = {
     "1": f"{PY} -m pipeline web",
     "2": f"{PY} -m pipeline dossier inputs",
-    "3": f"{PY} -m pipeline.ask new-unit",
-    "4": f"{PY} -m pipeline.ask new-year",
-    "5": f"{PY} -m pipeline.ask staff-export",
-    "6": f"{PY} -m pipeline.ask staff-import",
+    "3": f"{PY} -m pipeline.cli.ask new-unit",
+    "4": f"{PY} -m pipeline.cli.ask new-year",
+    "5": f"{PY} -m pipeline.cli.ask staff-export",
+    "6": f"{PY} -m pipeline.cli.ask staff-import",
     "7": f"{PY} -m pipeline validate inputs",
     "8": 'start "" explorer "C:\\Users\\can-bo\\Desktop\\ho-so\\outputs"',
 }

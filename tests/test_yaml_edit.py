@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT
-from pipeline.load import FILL, load
-from pipeline.problems import InputError
+from pipeline.core.problems import InputError
+from pipeline.sources.load import FILL, load
 from pipeline.sources.yaml_edit import Block, load_for_edit
 
 SMALL = """\
@@ -83,7 +83,7 @@ def test_replacing_a_list_keeps_the_rest_and_writes_anchored_values_out(tmp_path
     assert "# người thứ nhất" in new and "# trước team" in new and "# đầu tệp" in new
     assert "ghi chú của Bình" not in new  # went with Bình's line
     _lines_outside(SMALL, new, {"name:", "position:", "{id: a"})
-    from pipeline.load import parse
+    from pipeline.sources.load import parse
 
     data = parse(new, "x")[0]
     assert data["staff"] == [{"name": "2024-01-01", "position": "Kế toán #3"}, {"name": "Chi", "position": "a: b"}]

@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT, ROOT, edit
-from pipeline import cli
-from pipeline.load import load, parse, read_text
+from pipeline.cli import app as cli
+from pipeline.sources.load import load, parse, read_text
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

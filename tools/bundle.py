@@ -164,11 +164,10 @@ def write_zip(target: Path, wheels: list[Path], root: Path = ROOT) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
 
+    from pipeline.core.zips import entry  # the one deterministic zip rule
+
     def add(zf: zipfile.ZipFile, arc: str, data: bytes) -> None:
-        info = zipfile.ZipInfo(f"{TOP}/{arc}", ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        zf.writestr(info, data)
+        zf.writestr(entry(f"{TOP}/{arc}", ZIP_TIME), data)
 
     with zipfile.ZipFile(tmp, "w") as zf:
         for name in project_files(root):

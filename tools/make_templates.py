@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.documents import DOCUMENTS  # noqa: E402
 from pipeline.documents.docxkit import lean_styles  # noqa: E402
-from pipeline.render import normalise_zip  # noqa: E402
+from pipeline.render.engine import normalise_zip  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 ASIDE = Path(__file__).resolve().parent.parent / "build" / "templates"
@@ -70,8 +70,8 @@ def main() -> int:
 
 def write_field_reference() -> None:
     """docs/truong-du-lieu-mau.md and .docx: the fields templates may use, from the example's real context."""
-    from pipeline.fields import markdown, write_docx
-    from pipeline.templates import example_contexts
+    from pipeline.documents.fields import markdown, write_docx
+    from pipeline.render.check import example_contexts
 
     contexts = example_contexts()
     DOCS.mkdir(exist_ok=True)

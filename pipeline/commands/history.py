@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.commands.changes import record
-from pipeline.problems import InputError
+from pipeline.build.changes import record
+from pipeline.core.problems import InputError
 
 LEVELS = {"Không đạt": 0, "Đạt Mức độ 1": 1, "Đạt Mức độ 2": 2}
 SHORT = {"Không đạt": "KĐ", "Đạt Mức độ 1": "M1", "Đạt Mức độ 2": "M2", "Không áp dụng": "—"}
@@ -21,7 +21,7 @@ def years_of(folder: Path) -> dict[int, list[Path]]:
 
 def collect(folder: Path) -> tuple[str, dict[str, dict | str]]:
     """(unit name, {year: record, or the reason it could not be assessed})."""
-    from pipeline.assess import assess_file
+    from pipeline.rules.assess import assess_file
     from pipeline.sources.files import kind_problem
 
     name, out = folder.name, {}

@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.commands.scaffold import write
+from pipeline.core.localgov import OWN_AUTHORITY_KINDS, office_text
+from pipeline.core.problems import PipelineError
 from pipeline.criteria import QualitativeRule, load_catalogue, load_regulation, resolve_level
-from pipeline.load import FILL
-from pipeline.localgov import OWN_AUTHORITY_KINDS, office_text
+from pipeline.rules.validate import place_of, short_name_of  # noqa: F401  (re-exported: the name rules live with validate)
 from pipeline.sources.files import slug, year_files
-from pipeline.validate import place_of, short_name_of  # noqa: F401  (re-exported: the name rules live with validate)
+from pipeline.sources.load import FILL
 
 
 def slug_of(name: str) -> str:
@@ -19,7 +20,7 @@ def slug_of(name: str) -> str:
     return slug(place_of(name))
 
 
-class UnknownKind(Exception):
+class UnknownKind(PipelineError):
     """`--kind` names no kind of the catalogue, or `--level` a level the kind does not have."""
 
 
@@ -91,14 +92,14 @@ def blank(name: str, year: int, regulation: str = "tt24-2023", kind: str = "ubnd
     }
 
 
-class Refused(Exception):
+class Refused(PipelineError):
     """A yearly command asked for something the rules refuse; the message says why and what to do."""
 
 
 def name_of_unit(path: Path) -> str | None:
     """The unit's name written in an input (read even when the file is unfinished), or None."""
-    from pipeline.load import parse, read_text
-    from pipeline.problems import InputError
+    from pipeline.core.problems import InputError
+    from pipeline.sources.load import parse, read_text
 
     try:
         unit = parse(read_text(path), str(path))[0].get("unit")
@@ -113,9 +114,9 @@ def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: 
     """Write the new unit's first file; refuses to overwrite, and refuses what `validate` would refuse
     (the year, the name) or a folder already holding another unit. Returns its path. UnknownKind for a
     wrong kind/level."""
+    from pipeline.core.textnorm import clean_text
+    from pipeline.rules.validate import unit_name_problem, year_problem
     from pipeline.sources.files import is_unit_folder
-    from pipeline.textnorm import clean_text
-    from pipeline.validate import unit_name_problem, year_problem
 
     raw = name
     name = clean_text(name).strip()
@@ -150,7 +151,7 @@ def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: 
 def _schema_beside(inputs: Path) -> None:
     """The schema the file's first line names (`../../schema/input.schema.json`, for VS Code's completion), copied
     from the package when the folder has none (a fresh install in an empty folder); an existing one is kept."""
-    from pipeline.packaged import schema_file
+    from pipeline.core.packaged import schema_file
 
     target = inputs.parent / "schema" / "input.schema.json"
     if target.exists() or not schema_file().is_file():
@@ -163,7 +164,7 @@ def _schema_beside(inputs: Path) -> None:
 
 
 def _kind_slug(name: str) -> str:
-    from pipeline.validate import KINDS, PREFIXES
+    from pipeline.rules.validate import KINDS, PREFIXES
 
     rest = " ".join(name.split())
     for prefix in PREFIXES:

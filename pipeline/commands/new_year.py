@@ -17,13 +17,14 @@ from pathlib import Path
 
 from pipeline.commands.new_unit import Refused
 from pipeline.commands.scaffold import STAFF_FACTS
-from pipeline.load import FILL
-from pipeline.localgov import OFFICE_TEXTS, district_body, era
-from pipeline.placeholders import text_fields
+from pipeline.core.localgov import OFFICE_TEXTS, district_body, era
+from pipeline.core.problems import PipelineError
+from pipeline.rules.placeholders import text_fields
 from pipeline.sources.files import is_unit_folder, kind_problem, year_files
+from pipeline.sources.load import FILL
 
 
-class NoEarlierYear(Exception):
+class NoEarlierYear(PipelineError):
     pass
 
 
@@ -44,7 +45,7 @@ def _prose(text: str, old: int) -> str:
 
 def carry(source: Path, year: int):
     """The source opened for editing with next year's edits made (not yet written)."""
-    from pipeline.load import load
+    from pipeline.sources.load import load
     from pipeline.sources.yaml_edit import Block, load_for_edit
 
     model = load(source).model  # a source with errors is refused: fix it first
@@ -138,7 +139,7 @@ def _is_block(source: str) -> bool:
 def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
     """Write inputs/<slug>/<year>.yaml from the unit's latest earlier year; refuses to overwrite and what
     `validate` would refuse. (new, source)."""
-    from pipeline.validate import year_problem
+    from pipeline.rules.validate import year_problem
 
     if not is_unit_folder(slug):
         raise Refused(f"“{slug}” không phải tên thư mục đơn vị trong {inputs}/ (chỉ chữ thường không dấu, số và “-”, "
@@ -161,7 +162,7 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
         raise
     problem = kind_problem(source, inputs)  # a link leaving inputs/ is never read: nothing of it may be echoed
     if problem:
-        from pipeline.problems import InputError, Problem
+        from pipeline.core.problems import InputError, Problem
 
         raise InputError([Problem(str(source), None, "", problem.removeprefix(f"{source}: "))])
     doc = carry(source, year)
@@ -172,6 +173,6 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
 
 def left_in_prose(target: Path, source: Path) -> list:
     """The warnings `validate` gives the new file for dates and numbers its prose carried from the source."""
-    from pipeline.validate import carried_in_file
+    from pipeline.rules.validate import carried_in_file
 
     return carried_in_file(target)

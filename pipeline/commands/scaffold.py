@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from pipeline.core.localgov import office_text
 from pipeline.criteria import Catalogue, PercentageRule, QualitativeRule
-from pipeline.load import FILL
-from pipeline.localgov import office_text
+from pipeline.sources.load import FILL
 
 HEADER = """\
 # yaml-language-server: $schema=../../schema/input.schema.json

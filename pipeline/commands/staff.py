@@ -38,7 +38,7 @@ def kept_name(path: Path, label: str, day: dt.date | None = None) -> Path:
 
 
 def export(input_path: Path, xlsx: Path) -> Exported:
-    from pipeline.load import parse, read_text
+    from pipeline.sources.load import parse, read_text
 
     if xlsx.suffix.lower() != ".xlsx":
         raise ValueError(f"tệp Excel phải có đuôi .xlsx, không phải “{xlsx.name}”")
@@ -64,9 +64,9 @@ def export(input_path: Path, xlsx: Path) -> Exported:
 
 def import_(xlsx: Path, input_path: Path) -> int:
     """Replace the input's staff list with the workbook's; returns how many people."""
-    from pipeline.load import load_text
-    from pipeline.problems import InputError, Problem
+    from pipeline.core.problems import InputError, Problem
     from pipeline.sources.files import MAX_BYTES
+    from pipeline.sources.load import load_text
     from pipeline.sources.yaml_edit import load_for_edit
 
     people = read_staff(xlsx)

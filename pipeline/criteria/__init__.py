@@ -1,4 +1,4 @@
-"""Criteria catalogues (regulation texts, thresholds, rules, levels, kinds of unit) as data, and their typed loader.
+"""Stage 1 — criteria: catalogues (regulation texts, thresholds, rules, levels, kinds of unit) as data, and their typed loader.
 
 `load_regulation("tt24-2023")` reads `tt24-2023.yaml` beside this file: both levels (cấp huyện, cấp tỉnh),
 the kinds of unit with their attributes, and each level's criteria whose `applies_to` are conditions on
@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from pipeline.packaged import catalogue_dir
-from pipeline.vocab import DIGITAL_LEVELS, TITLE_SCALES, UnitLevel
+from pipeline.core.packaged import catalogue_dir
+from pipeline.core.vocab import DIGITAL_LEVELS, TITLE_SCALES, UnitLevel
 
 CATALOGUE_DIR = catalogue_dir()  # package data beside this module
 

@@ -1,9 +1,10 @@
-"""The documents of a dossier, one small module each (its context and its template builder), and
+"""Stage 4 — documents: the documents of a dossier, one small module each (its context and its template builder), and
 the registry that lists them in the order the receiving office reads them.
 
 The registry is light (no docx library) so that a no-op build can fingerprint templates quickly;
 `spec.module()` imports a document's module when it is rendered or its template is built.
-Adding a document is adding a module here and a line to `DOCUMENTS`.
+Adding a document is adding a module here and a line to `DOCUMENTS`. `fields` is the reference of
+every field a template may use; `docxkit` the python-docx blocks the built-in templates are made of.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.packaged import templates_dir
+from pipeline.core.packaged import templates_dir
 
 TEMPLATES_DIR = templates_dir()  # the built-in templates: package data, or the checkout's templates/
 

@@ -9,14 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from pipeline import evidence, placeholders
+from pipeline.core.formatting import fraction, long_date, padded, short_date, typographic
+from pipeline.core.localgov import OWN_AUTHORITY_KINDS, date_line, header_lines
+from pipeline.core.textnorm import paragraphs
+from pipeline.core.vocab import ROLE_LABELS, Level
 from pipeline.criteria import Catalogue
-from pipeline.evaluate import Assessment
-from pipeline.formatting import fraction, long_date, padded, short_date, typographic
-from pipeline.localgov import OWN_AUTHORITY_KINDS, date_line, header_lines
-from pipeline.model import DossierInput, Member, Signer
-from pipeline.textnorm import paragraphs
-from pipeline.vocab import ROLE_LABELS, Level
+from pipeline.rules import evidence, placeholders
+from pipeline.rules.evaluate import Assessment
+from pipeline.rules.people import leader_title, same_person, team_leader  # noqa: F401  (used by the documents)
+from pipeline.sources.model import DossierInput, Signer
 
 BASE_FIELDS = {"year", "unit", "scope", "recognition", "place_date", "leader", "team", "team_size", "team_decision",
                "unit_level", "unit_level_number", "reached", "criteria_lines", "tally_lines", "criteria"}
@@ -47,25 +48,6 @@ class Dossier:
     @property
     def reached(self) -> bool:
         return self.assessment.unit_level != Level.NOT_MET
-
-
-def team_leader(m: DossierInput) -> Member | None:
-    return next((x for x in m.team.members if x.role == "leader"), None)
-
-
-def same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-# the titles of a unit's leaders, as a member's position begins (“Phó Chủ tịch UBND xã” → “Phó Chủ tịch”)
-LEADER_TITLES = ("Phó Chủ tịch", "Chủ tịch", "Phó Hiệu trưởng", "Hiệu trưởng", "Phó Giám đốc", "Giám đốc",
-                 "Phó Thủ trưởng", "Thủ trưởng")
-
-
-def leader_title(position: str) -> str | None:
-    """“Phó Chủ tịch UBND xã” → “Phó Chủ tịch”; None when the position is not a leader's."""
-    folded = " ".join(position.split()).casefold()
-    return next((t for t in LEADER_TITLES if folded.startswith(t.casefold())), None)
 
 
 def report_signer(m: DossierInput) -> Signer | None:

@@ -334,7 +334,7 @@ def national_header(container, number: str | None, date_var: str | None = "{{ pl
     one paragraph per line of `lines` (computed from the names, broken between name parts only); on the
     right the national name and motto; each with its rule directly under it; the number under the left rule,
     the place and date under the right."""
-    from pipeline.localgov import HEADER_MM
+    from pipeline.core.localgov import HEADER_MM
 
     left_mm, right_mm = HEADER_MM
     table = container.add_table(rows=1, cols=2)

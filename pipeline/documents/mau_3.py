@@ -10,11 +10,11 @@ from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Mm, Pt
 
+from pipeline.core.formatting import padded, vietnamese_key
+from pipeline.core.vocab import BUILTIN_ABBREVIATIONS, Level
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, names_list, number_line, recipients, report_signer, signature, tally_parts
 from pipeline.documents.mau_1 import indicator_body, indicator_heading
-from pipeline.formatting import padded, vietnamese_key
-from pipeline.vocab import BUILTIN_ABBREVIATIONS, Level
 
 FIELDS = {"report_number", "general_situation", "purpose", "process_summary", "conclusion",
           "other_conclusions", "abbreviations", "report", "evidence_note"}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 
+from pipeline.core.formatting import short_date
+from pipeline.core.localgov import TEXT_PT, protect
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier
-from pipeline.formatting import short_date
-from pipeline.localgov import TEXT_PT, protect
 
 COLUMNS_MM = (9, 16, 52, 32, 38, 18)  # by content: the code (“1.1-01”) and a number (“1985/QĐ-UBND”) on one line
 ISSUER_WIDTH_PT = COLUMNS_MM[4] / 25.4 * 72 - 2 * 5.4

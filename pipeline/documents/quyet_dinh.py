@@ -5,10 +5,10 @@ carries it out; number and date as the input holds them."""
 
 from __future__ import annotations
 
+from pipeline.core.localgov import TEXT_PT, office_text, protect
+from pipeline.core.vocab import ROLE_LABELS
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, dated, number_line, recipients, signature
-from pipeline.localgov import TEXT_PT, office_text, protect
-from pipeline.vocab import ROLE_LABELS
 
 FIELDS = {"decision"}
 

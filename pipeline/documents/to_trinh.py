@@ -4,17 +4,17 @@ Grounds (Thông tư 24, the plans the input names, the self-assessment), the res
 reached and their figures from the evaluation, the request naming that level and its kind (công nhận,
 công nhận lại, công nhận nâng mức độ — citing the earlier decision), the attached documents, Nơi nhận and
 the head's signature. A unit that reaches no level sends no request, nor one that asks Mức độ 2 less than
-12 months after its Mức độ 1 decision (`pipeline.recognition`).
+12 months after its Mức độ 1 decision (`pipeline.rules.recognition`).
 """
 
 from __future__ import annotations
 
+from pipeline.core.formatting import padded, short_date
+from pipeline.core.localgov import TEXT_PT, protect
+from pipeline.core.vocab import Level
 from pipeline.documents import docxkit as k
 from pipeline.documents.common import Dossier, dated, deciding, indicator_name, number_line, recipients, signature
-from pipeline.formatting import padded, short_date
-from pipeline.localgov import TEXT_PT, protect
-from pipeline.recognition import RequestPlan, plan
-from pipeline.vocab import Level
+from pipeline.rules.recognition import RequestPlan, plan
 
 FIELDS = {"request"}
 _KINH_GUI_PT = 62  # “Kính gửi: ” at 14 pt, before the receiver on its line

@@ -16,8 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.textnorm import clean_text
-from pipeline.vocab import INDIVIDUAL_TITLES, by_label, yes_no
+from pipeline.core.problems import PipelineError
+from pipeline.core.textnorm import clean_text
+from pipeline.core.vocab import INDIVIDUAL_TITLES, by_label, yes_no
 
 SHEET = "Thành viên"
 LISTS = "Danh mục"
@@ -43,7 +44,7 @@ WIDTHS = [6, 28, 34, 16, 16, 16, 16, 16, 30, 14]
 BLANK_ROWS = 60  # formatted rows with drop-downs below the people, for a roster that grows
 
 
-class SheetError(Exception):
+class SheetError(PipelineError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
@@ -113,7 +114,7 @@ def _workbook_bytes(path: Path) -> bytes:
     import os
     import stat
 
-    from pipeline.docxsafety import xml_problems
+    from pipeline.sources.docxsafety import xml_problems
 
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -123,7 +124,7 @@ def _workbook_bytes(path: Path) -> bytes:
                 raise SheetError([f"{path}: không phải tệp Excel thường hoặc quá lớn (tối đa {MAX_WORKBOOK // 1048576} MB) — không đọc"])
             data = fh.read(MAX_WORKBOOK + 1)
     except OSError as exc:
-        from pipeline.oserrors import explain
+        from pipeline.core.oserrors import explain
 
         raise SheetError([f"{path}: {explain(exc, path)}"]) from None
     unsafe = xml_problems(data)

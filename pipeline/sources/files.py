@@ -14,6 +14,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.problems import PipelineError
+
 MAX_BYTES = 2 * 1024 * 1024
 UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")  # a unit's folder under inputs/ (and under outputs/)
 YEAR = re.compile(r"^\d{4}$")
@@ -21,7 +23,7 @@ SUFFIXES = (".yaml", ".yml")
 YEAR_FILE = re.compile(r"^(\d{4})\.(yaml|yml)$")  # what a unit-year file is named: 2024.yaml or 2024.yml
 
 
-class SourceError(Exception):
+class SourceError(PipelineError):
     """An input file that cannot be read as one; the message says why, in Vietnamese."""
 
 
@@ -71,7 +73,7 @@ class Decoded:
         return self.bom + text.encode(self.encoding)
 
 
-class DecodeError(Exception):
+class DecodeError(PipelineError):
     def __init__(self, line: int | None, message: str):
         self.line, self.message = line, message
         super().__init__(message)
@@ -130,7 +132,7 @@ def read_bytes(path: Path, root: Path | None = None) -> bytes:
     except IsADirectoryError:
         raise SourceError(f"{path}: là thư mục, không phải tệp dữ liệu") from None
     except OSError as exc:
-        from pipeline.oserrors import explain
+        from pipeline.core.oserrors import explain
 
         raise SourceError(f"{path}: không đọc được tệp: {explain(exc, path)}") from None
     with os.fdopen(fd, "rb") as fh:
@@ -167,7 +169,7 @@ def entry_problem(path: Path, root: Path, max_bytes: int, *, broken: str, outsid
                 return f"{path}: liên kết trỏ ra ngoài thư mục {root} — {outside}"
         info = path.stat()
     except OSError as exc:
-        from pipeline.oserrors import explain
+        from pipeline.core.oserrors import explain
 
         return f"{path}: {explain(exc, path)}"
     if stat.S_ISDIR(info.st_mode):
@@ -185,7 +187,7 @@ def scan(inputs: Path, unit: str | None = None, year: int | str | None = None) -
     try:
         folders = sorted(p for p in inputs.iterdir() if not p.name.startswith("."))
     except OSError as exc:
-        from pipeline.oserrors import explain
+        from pipeline.core.oserrors import explain
 
         result.refused.append((str(inputs), explain(exc, inputs)))
         return result

@@ -15,7 +15,7 @@ edited values, line endings (CRLF stays CRLF), the encoding and its BOM stay byt
 anchor defined in a replaced value and used elsewhere is written out at its uses, so that those keep
 meaning what they meant: an edit changes the value it names and no other.
 
-Before anything is written the new text is read by the loader itself (`pipeline.load.parse`): it must
+Before anything is written the new text is read by the loader itself (`pipeline.sources.load.parse`): it must
 parse, every edited value must read back as given (a name “2024-01-01” stays text, never a date), and
 every other value must read exactly as before; otherwise `InputError` names the file and line. The
 write is atomic: a temporary file in the target's own folder, then `os.replace` onto the real file a
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.problems import InputError, Path_, Problem, field_path
+from pipeline.core.problems import InputError, Path_, Problem, field_path
 from pipeline.sources.files import MAX_BYTES, Decoded, DecodeError, SourceError, decode, read_bytes
 
 
@@ -75,7 +75,7 @@ class Document:
     """An input file opened for editing; see the module's docstring."""
 
     def __init__(self, path: Path, real: Path, raw: bytes, decoded: Decoded):
-        from pipeline.load import parse, strip_controls
+        from pipeline.sources.load import parse, strip_controls
 
         self.path, self.real, self.raw, self.decoded = path, real, raw, decoded
         self.text = decoded.text
@@ -215,7 +215,7 @@ class Document:
 
     def _locate(self, path: Path_):
         """(owner index, node, key node) of the value at `path` written in the file, or None."""
-        from pipeline.textnorm import clean_text
+        from pipeline.core.textnorm import clean_text
 
         node, owner, keynode = self._root, None, None
         for part in path:
@@ -298,7 +298,7 @@ class Document:
 
     def _verify(self, text: str) -> None:
         """The loader reads the new text; edited values read as given; everything else as before."""
-        from pipeline.load import parse, strip_controls
+        from pipeline.sources.load import parse, strip_controls
 
         data, lines, _, _ = parse(strip_controls(text), str(self.path))
         edited = {e.path: e for e in self._edits}
@@ -346,7 +346,7 @@ def _collect(node: _Node, defs: list, aliases: list) -> None:
 
 
 def _same(a: Any, b: Any, loose: bool = False) -> bool:
-    from pipeline.load import Int
+    from pipeline.sources.load import Int
 
     if isinstance(a, str) and isinstance(b, str):
         return a.rstrip("\n") == b.rstrip("\n") if loose else a == b
@@ -365,8 +365,8 @@ def _same(a: Any, b: Any, loose: bool = False) -> bool:
 
 def _expected(value: Any) -> Any:
     """What the loader gives back for a value written by `set`: NFC text; `CẦN ĐIỀN` is “to fill” (None)."""
-    from pipeline.load import FILL
-    from pipeline.textnorm import clean_text
+    from pipeline.core.textnorm import clean_text
+    from pipeline.sources.load import FILL
 
     if isinstance(value, str):
         return None if value.strip() == FILL else clean_text(str(value))
@@ -394,7 +394,7 @@ def _tree(text: str) -> _Node:
         events = list(YAML(typ="rt").parse(text))
     except YAMLError:  # the loader already accepted it; ruamel is stricter in a corner: no position, no edit
         raise InputError([Problem("", None, "", "không đọc được vị trí các trường để sửa tệp")]) from None
-    from pipeline.textnorm import clean_text
+    from pipeline.core.textnorm import clean_text
 
     stack: list[tuple[_Node, list]] = []
     root: _Node | None = None
@@ -509,7 +509,7 @@ def _safe_scalar(value: Any, written: str) -> str:
     if not isinstance(value, str) or isinstance(value, Block):
         return written
     try:
-        from pipeline.load import compose, scalar
+        from pipeline.sources.load import compose, scalar
 
         node = compose(f"k: {written}\n").value[0][1]
         if scalar(node) == value:

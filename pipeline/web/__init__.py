@@ -1,4 +1,4 @@
-"""`dvht web`: a local web editor over the same input files — the officer fills the year in a browser.
+"""Stage 9 — `dvht web`: a local web editor over the same input files — the officer fills the year in a browser.
 
 `server` starts it on 127.0.0.1 with a per-run token, `routes` holds the pages and the API, `data`
 turns the browser's JSON into the officer's YAML and runs the library's checks, `yaml_edit` edits the

@@ -26,13 +26,13 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from pipeline.assess import assess_loaded
-from pipeline.evaluate import Assessment
-from pipeline.load import FILL, Int, Loaded, load_text, parse, strip_controls
-from pipeline.model import DossierInput
-from pipeline.problems import InputError, Problem, field_path
-from pipeline.textnorm import clean_text
-from pipeline.vocab import yes_no
+from pipeline.core.problems import InputError, PipelineError, Problem, field_path
+from pipeline.core.textnorm import clean_text
+from pipeline.core.vocab import yes_no
+from pipeline.rules.assess import assess_loaded
+from pipeline.rules.evaluate import Assessment
+from pipeline.sources.load import FILL, Int, Loaded, load_text, parse, strip_controls
+from pipeline.sources.model import DossierInput
 from pipeline.web.yaml_edit import Document
 
 BLOCK_KEYS = {"description", "strengths", "weaknesses", "general_situation", "purpose", "process_summary", "other_conclusions"}
@@ -166,7 +166,7 @@ class Leaf:
         return new
 
 
-class Unsaved(Exception):
+class Unsaved(PipelineError):
     """The browser's data cannot be written as typed; `problems` name the fields."""
 
     def __init__(self, problems: list[Problem]):
@@ -241,8 +241,8 @@ def check_text(text: str, path: Path) -> Checked:
         # the rules hold but a cross-check refuses (a declared level the data contradicts…): the verdicts
         # the data gives are still shown, beside the message that says what contradicts them
         from pipeline.criteria import load_catalogue
-        from pipeline.evaluate import evaluate
-        from pipeline.validate import check
+        from pipeline.rules.evaluate import evaluate
+        from pipeline.rules.validate import check
 
         if any(not p.warning for p in check(loaded)):
             return Checked(list(exc.problems))
@@ -252,7 +252,7 @@ def check_text(text: str, path: Path) -> Checked:
 
 def read_input(path: Path) -> str:
     """The file's text as the loader decodes it (raises InputError for bytes it refuses)."""
-    from pipeline.load import read_text
+    from pipeline.sources.load import read_text
 
     return read_text(path)
 

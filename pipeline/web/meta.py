@@ -4,12 +4,7 @@ the model's Vietnamese meaning of each field; and the verdict table as the brows
 
 from __future__ import annotations
 
-from pipeline import placeholders
-from pipeline.criteria import QualitativeRule, load_catalogue
-from pipeline.evaluate import Assessment
-from pipeline.load import FILL, Loaded
-from pipeline.model import DossierInput
-from pipeline.vocab import (
+from pipeline.core.vocab import (
     COLLECTIVE_TITLES,
     INDIVIDUAL_TITLES,
     LEVEL_CODES,
@@ -19,11 +14,16 @@ from pipeline.vocab import (
     YES_WORDS,
     Level,
 )
+from pipeline.criteria import QualitativeRule, load_catalogue
+from pipeline.rules import placeholders
+from pipeline.rules.evaluate import Assessment
+from pipeline.sources.load import FILL, Loaded
+from pipeline.sources.model import DossierInput
 
 
 def _descriptions(model, prefix: str = "", out: dict | None = None) -> dict[str, str]:
     """“report.date” → the model's description of that field (list items and mapping keys left out)."""
-    from pipeline.load import _inner_model
+    from pipeline.sources.load import _inner_model
 
     out = {} if out is None else out
     for name, info in model.model_fields.items():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
@@ -19,7 +18,6 @@ import secrets
 import subprocess
 import sys
 import threading
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +28,12 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pipeline.problems import InputError, Problem
+from pipeline.core.problems import InputError, Problem
+from pipeline.sources.files import UNIT, year_files  # the one naming rule of units and years
 from pipeline.web import data as webdata
 from pipeline.web.meta import form_meta, verdicts
 
 HERE = Path(__file__).resolve().parent
-UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 YEAR = re.compile(r"^20[0-9]{2}$")
 COOKIE = "dvht_token"
 MERGED = "ho-so-tu-danh-gia.pdf"
@@ -93,7 +91,8 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
     def input_path(unit: str, year: str) -> Path:
         if not UNIT.match(unit) or not YEAR.match(year):
             raise LookupError
-        return state.inputs / unit / f"{year}.yaml"
+        found = year_files(state.inputs / unit).get(int(year), [])  # 2024.yaml or 2024.yml: the rule `dossier` reads by
+        return found[0] if len(found) == 1 else state.inputs / unit / f"{year}.yaml"
 
     def dossier_dir(unit: str, year: str) -> Path:
         if not UNIT.match(unit) or not YEAR.match(year):
@@ -152,7 +151,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         return JSONResponse(_answer(webdata.check_data(base, body["data"], path)))
 
     async def api_save(request: Request):
-        from pipeline.outputs import BuildLocked, Lock
+        from pipeline.build.outputs import BuildLocked, Lock
 
         unit, year = request.path_params["unit"], request.path_params["year"]
         path = _path_or_none(input_path, unit, year)
@@ -190,7 +189,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         except BuildLocked as exc:
             return JSONResponse({"error": f"Chưa lưu: {exc}. Những gì đã sửa vẫn còn trên trang; lưu lại sau."}, status_code=423)
         except OSError as exc:
-            from pipeline.oserrors import explain
+            from pipeline.core.oserrors import explain
 
             return JSONResponse({"error": f"Chưa lưu: {explain(exc, path)}"}, status_code=500)
         key = state.remember(text)
@@ -276,11 +275,10 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         files = [f["name"] for d in _documents(folder, unit, year) for f in d["files"]]
         if not files:
             return Response("Chưa có hồ sơ.", status_code=404)
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for name in files:
-                z.write(folder / name, f"{unit}-{year}/{name}")
-        return Response(buf.getvalue(), media_type="application/zip",
+        from pipeline.core import zips
+
+        data = zips.write((f"{unit}-{year}/{name}", (folder / name).read_bytes()) for name in files)
+        return Response(data, media_type="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="ho-so-{unit}-{year}.zip"'})
 
     routes = [
@@ -398,14 +396,14 @@ def _answer(checked) -> dict:
 
 
 def _year_row(state: State, unit: str, year: str, path: Path) -> dict:
-    from pipeline.assess import assess_file
+    from pipeline.rules.assess import assess_file
 
     row = {"year": year, "url": f"/don-vi/{unit}/{year}", "name": unit}
     try:
         loaded, assessment = assess_file(path)
     except InputError as exc:
         try:
-            from pipeline.load import parse, read_text
+            from pipeline.sources.load import parse, read_text
 
             unit_data = parse(read_text(path), str(path))[0].get("unit")
             if isinstance(unit_data, dict) and isinstance(unit_data.get("name"), str):
