@@ -319,6 +319,16 @@ def test_hostile_bodies_get_a_message_not_a_crash(client):
         assert r.status_code in (200, 400, 500) and "error" in r.json() or r.json().get("problems"), depth
 
 
+def test_the_test_client_runs_on_httpx2_without_a_deprecation_warning():
+    """Starlette's TestClient is built on httpx2 (pyproject's test extra); on the old httpx it warns at import."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-W", "error", "-c", "import starlette.testclient as t; print(t.httpx.__name__)"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "httpx2", res.stderr
+
+
 def test_a_port_already_taken_is_said_in_words(tmp_path):
     import socket
     import subprocess
