@@ -1,6 +1,6 @@
 """The web editor's server without a browser: the guard (token, Host, Origin), the data the form gets, checks in
 validate's words, saving (comments kept, a file changed meanwhile, the build lock), new unit and new year, and the
-dossier's files. The round-trip editing itself is in test_web_yaml_edit.py; the real browser in test_web_browser.py."""
+dossier's files. The round-trip editing itself is in test_yaml_edit.py; the real browser in test_web_browser.py."""
 
 from __future__ import annotations
 
@@ -191,6 +191,35 @@ def test_saving_writes_what_validate_reads_and_keeps_the_comments(client, folder
     # the saved version is the new base: saving again needs no choice
     data["unit"]["place"] = "Quảng Phú"
     assert client.post("/api/save/quang-phu/2024", json={"data": data, "base": r["base"]}).json()["saved"] is True
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_a_save_keeps_the_files_line_endings_encoding_and_bom(client, folders, encoding, bom):
+    """A file saved by Notepad (CRLF, UTF-8 with BOM, or UTF-16) comes back from the browser in the same bytes,
+    but for the values edited: one word, one yes/no, one person's lines taken away."""
+    inputs, _ = folders
+    path = inputs / "quang-phu" / "2024.yaml"
+    path.write_bytes(bom + EXAMPLE_TEXT.replace("\n", "\r\n").encode(encoding))
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    data["archive"] = "VT, VHXH, TP"
+    data["staff"][1]["discipline"] = False
+    gone = data["staff"].pop(2)
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["saved"] is True, r
+    lines = EXAMPLE_TEXT.split("\n")
+    first = lines.index(f"  - name: {gone['name']}")
+    assert lines[first + 9].startswith("  - name: ")  # a person is nine lines
+    del lines[first:first + 9]
+    second = lines.index(f"  - name: {data['staff'][1]['name']}")
+    assert lines[second + 2] == "    discipline: true"
+    lines[second + 2] = "    discipline: false"
+    want = "\n".join(lines).replace("archive: VT, VHXH ", "archive: VT, VHXH, TP ", 1)
+    assert path.read_bytes() == bom + want.replace("\n", "\r\n").encode(encoding)
+    loaded, assessment = assess_file(path)  # what `dvht validate` and `dvht evaluate` read
+    assert loaded.model.archive == "VT, VHXH, TP" and len(loaded.model.staff) == 29 and assessment.staff_total == 29
+    again = opened(client)
+    assert again["data"] == data and again["base"] == r["base"]
 
 
 def load_example():

@@ -1,8 +1,9 @@
 """The web editor's data: an input file as the browser edits it (plain JSON), and back.
 
-The browser sends the whole year as JSON; `render_text` writes it onto the officer's YAML with
-`yaml_edit` (comments and layout kept) and checks that the loader reads back exactly what the
-officer typed, so what the browser shows, what it saves and what `validate` reads are one thing.
+The browser sends the whole year as JSON; `render` writes it onto the officer's YAML with the project's
+one round-trip editor (`pipeline.sources.yaml_edit`: comments, layout, line endings, encoding and BOM kept)
+and checks that the loader reads back exactly what the officer typed, so what the browser shows, what it
+saves and what `validate` reads are one thing.
 `check_text` then runs the library's own checks (`load_text` + `assess_loaded`): the messages
 beside the fields are validate's, with their field paths.
 
@@ -24,16 +25,15 @@ from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pipeline.assess import assess_loaded
 from pipeline.evaluate import Assessment
 from pipeline.load import FILL, Int, Loaded, load_text, parse, strip_controls
 from pipeline.model import DossierInput
 from pipeline.problems import InputError, Problem, field_path
+from pipeline.sources.yaml_edit import Block, Document
 from pipeline.textnorm import clean_text
 from pipeline.vocab import yes_no
-from pipeline.web.yaml_edit import Document
 
 BLOCK_KEYS = {"description", "strengths", "weaknesses", "general_situation", "purpose", "process_summary", "other_conclusions"}
 _DIGITS = re.compile(r"[+-]?[0-9]+")
@@ -161,8 +161,8 @@ class Leaf:
         new = strip_controls(new)  # what the loader would do to the file: NUL dropped, NEL and U+2028 as spaces
         if kind == "int" and _DIGITS.fullmatch(new.strip()):
             return int(new.strip())
-        if "\n" in new.strip() or (path and path[-1] in BLOCK_KEYS and isinstance(old, (LiteralScalarString, FoldedScalarString))):
-            return LiteralScalarString(new.strip("\n") + "\n")
+        if "\n" in new.strip() or (path and path[-1] in BLOCK_KEYS and isinstance(old, Block)):
+            return Block(new.strip("\n"))
         return new
 
 
@@ -203,21 +203,26 @@ def _first_difference(a: Any, b: Any, path: tuple = ()) -> tuple | None:
     return None if a == b else path
 
 
-def render_text(base: str, new: dict, path: Path) -> str:
-    """`base` (the file's text) with the browser's data `new` written in; the loader must read back what was meant."""
-    old = read_json(base, path)
-    doc = Document(base)
-    doc.update(old, new, Leaf(_booleans(base)))
-    text = doc.dump()
+def render(doc: Document, new: dict, path: Path) -> str:
+    """The browser's data `new` written onto `doc` (the file as opened, its edits kept in `doc` for saving);
+    returns the new text. The editor's own check and then this one: the loader must read back what was meant."""
+    base = doc.text
     try:
-        back = read_json(text, path)
-    except InputError as exc:  # not expected: the tree was written by the YAML library itself
+        doc.update(read_json(strip_controls(base), path), new, Leaf(_booleans(base)))
+        text = doc.render()
+        back = read_json(strip_controls(text), path)
+    except InputError as exc:  # an edit that would not read back as typed: nothing is written
         raise Unsaved(exc.problems) from None
     where = _first_difference(normal(new), normal(back))
     if where is not None:
         raise Unsaved([Problem(str(path), None, field_path(where),
                                "giá trị này không ghi được vào tệp đúng như đã gõ; hãy gõ lại (bỏ ký tự lạ) hoặc sửa bằng Notepad")])
     return text
+
+
+def render_text(base: str, new: dict, path: Path) -> str:
+    """`render` onto a text not read from a file."""
+    return render(Document.of_text(base, path), new, path)
 
 
 @dataclass
@@ -257,6 +262,33 @@ def read_input(path: Path) -> str:
     return read_text(path)
 
 
+def text_of(raw: bytes) -> str:
+    """The text of an input's bytes as the loader reads it (raises DecodeError)."""
+    from pipeline.sources.files import decode
+
+    return strip_controls(decode(raw).text)
+
+
+def read_version(path: Path) -> tuple[bytes, str]:
+    """(the file's bytes, its text as the loader reads it); raises InputError for a file the loader refuses to read."""
+    from pipeline.sources.files import DecodeError, SourceError, read_bytes
+
+    try:
+        raw = read_bytes(path)
+        return raw, text_of(raw)
+    except SourceError as exc:
+        raise InputError([Problem(str(path), None, "", str(exc).removeprefix(f"{path}: "))]) from None
+    except DecodeError as exc:
+        raise InputError([Problem(str(path), exc.line, "", exc.message)]) from None
+
+
+def open_version(path: Path, raw: bytes) -> Document:
+    """`raw` (the bytes of `path` as a browser opened them) ready for editing; raises InputError for bytes the loader refuses."""
+    from pipeline.sources.yaml_edit import load_for_edit
+
+    return load_for_edit(path, raw=raw)
+
+
 def backup(path: Path) -> Path:
     """Copy the file as it is on disk to `<unit>/.ban-cu/<year>-<time>.yaml` (hidden from builds) before it is replaced."""
     folder = path.parent / ".ban-cu"
@@ -264,21 +296,6 @@ def backup(path: Path) -> Path:
     target = folder / f"{path.stem}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}{path.suffix}"
     target.write_bytes(path.read_bytes())
     return target
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the file, then replace it in one step: a failure leaves the old file whole."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _plain(value: Any, path: tuple, leaf: Leaf, filled: set[str]) -> Any:
