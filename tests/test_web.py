@@ -145,6 +145,89 @@ def test_the_verdicts_follow_the_data(client):
     assert [p for p in r["problems"] if not p["warning"]] == [] and r["verdicts"]["unit"] == "Không đạt"
 
 
+def test_while_can_dien_remain_the_verdicts_already_judged_are_shown(client):
+    from tests.conftest import EXAMPLE
+
+    _, real = assess_file(EXAMPLE)  # what `dvht evaluate` says of the year filled in
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    data["collective_title"] = None  # 3.3: the unit's title is still to fill
+    data["staff"][0]["language_certificate"] = None  # 2.4: 17 or 18 of 30, level 1 either way
+    data["indicators"]["2.1"]["evidence"] = [dict.fromkeys(("title", "number", "date", "issuer"), "CẦN ĐIỀN")]  # 2.1: as new-year leaves it
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["summary"]["errors"] == 0 and r["summary"]["fill"] == 6
+    v = r["verdicts"]
+    assert v["partial"] is True and v["to_fill"] == 6 and v["staff_total"] == 30
+    rows = {x["code"]: x for x in v["indicators"]}
+    assert rows["3.3"]["label"] == "chưa đủ dữ liệu" and rows["3.3"]["pending"] and rows["3.3"]["figures"] == ["chưa đủ dữ liệu"]
+    assert rows["2.1"]["label"] == "chưa đủ dữ liệu" and rows["2.1"]["figures"] == [c.text for c in real.indicator("2.1").checks]
+    assert rows["2.4"]["label"] == "Đạt Mức độ 1" and not rows["2.4"]["pending"]
+    assert rows["2.4"]["figures"] == ["chưa đủ dữ liệu", real.indicator("2.4").checks[1].text]  # 9/30 whose language meets the job
+    for i in real.indicators:
+        if i.code not in ("2.1", "3.3"):
+            assert rows[i.code]["label"] == i.label, i.code
+    assert [c["label"] for c in v["criteria"]] == ["Đạt Mức độ 2", "chưa đủ dữ liệu", "chưa đủ dữ liệu"]
+    assert v["unit"] == "chưa đủ dữ liệu" and v["unit_level"] is None
+    # only fields no verdict depends on left to fill: the whole table is judged, and says it is still provisional
+    data = copy.deepcopy(got["data"])
+    data["report"]["date"], data["signer"]["name"] = None, ""
+    v = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()["verdicts"]
+    assert v["partial"] and v["to_fill"] == 2 and v["unit"] == real.unit_level.label == "Đạt Mức độ 1"
+    assert [(x["code"], x["label"], x["figures"]) for x in v["indicators"]] == [(i.code, i.label, [c.text for c in i.checks if not c.evidence])
+                                                                                for i in real.indicators]
+    # an error other than CẦN ĐIỀN: no table (the rules must hold first, as in validate)
+    data["team"]["decision"]["date"] = "31/02/2024"
+    assert client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()["verdicts"] is None
+    # the kind of unit still to fill: which indicators apply is not known, nothing is judged
+    data = copy.deepcopy(got["data"])
+    data["unit"]["kind"] = "CẦN ĐIỀN"
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["summary"]["fill"] == 1 and r["verdicts"] is None
+
+
+def test_every_verdict_is_monotone_in_what_is_filled_in():
+    """The ground of the partial verdicts (pipeline/web/partial.py): a yes instead of a no, a higher title, evidence
+    with its number never lowers any level, of any indicator, criterion or the unit (the example, each fact in turn)."""
+    from pipeline.criteria import catalogue_for
+    from pipeline.evaluate import evaluate
+    from pipeline.model import DossierInput
+    from pipeline.vocab import TITLE_SCALES
+    from tests.conftest import EXAMPLE
+
+    base = load(EXAMPLE).model.model_dump()
+
+    def levels(change) -> list[int]:
+        data = copy.deepcopy(base)
+        change(data)
+        a = evaluate(m := DossierInput.model_validate(data), catalogue_for(m))
+        return [int(i.level or 0) for i in a.indicators] + [int(c.level or 0) for c in a.criteria] + [int(a.unit_level)]
+
+    def rising(steps) -> None:
+        seen = [levels(step) for step in steps]
+        for lower, higher in zip(seen, seen[1:]):
+            assert all(a <= b for a, b in zip(lower, higher)), (lower, higher)
+
+    def put(path, value):
+        def change(data):
+            node = data
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = value
+        return change
+
+    facts = ["discipline", "training_completed", "digital_training", "language_certificate", "language_meets_job", "learning_citizen"]
+    for person in (0, 5, 20):
+        for fact in facts:
+            rising([put(("staff", person, fact), False), put(("staff", person, fact), True)])
+        rising([put(("staff", person, "emulation_title"), t) for t in TITLE_SCALES["individual"]])
+    rising([put(("collective_title",), t) for t in TITLE_SCALES["collective"]])
+    for code in ("1.1", "3.2"):
+        rising([put(("indicators", code, "met"), False), put(("indicators", code, "met"), True)])
+    for code in ("1.1", "2.2"):
+        rising([put(("indicators", code, "evidence"), [{"title": "Kế hoạch", "number": "", "date": None, "issuer": ""}]),
+                put(("indicators", code, "evidence"), [{"title": "Kế hoạch", "number": "05/KH", "date": None, "issuer": ""}])])
+
+
 def test_a_count_typed_with_a_thousands_dot_is_read_as_typed_and_refused(client, folders):
     inputs, _ = folders
     text = EXAMPLE_TEXT
@@ -293,7 +376,8 @@ def test_new_unit_and_new_year(client, folders):
     assert client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "2025"}).status_code == 409
     assert "không hợp lệ" in client.post("/api/new-unit", json={"name": "X", "year": "25"}).json()["error"]
     got = opened(client, "tan-my", "2025")
-    assert got["summary"]["fill"] > 100 and got["verdicts"] is None
+    assert got["summary"]["fill"] > 100 and got["verdicts"]["partial"] and got["verdicts"]["unit"] == "chưa đủ dữ liệu"
+    assert all(r["label"] in ("chưa đủ dữ liệu", "Không áp dụng") for r in got["verdicts"]["indicators"])
     assert all(p["message"].startswith("cần điền") for p in got["problems"])
     r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "2025"})
     assert r.json() == {"url": "/don-vi/quang-phu/2025"}

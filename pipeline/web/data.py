@@ -56,15 +56,23 @@ def _unwrap(t) -> tuple[Any, bool]:
             return t, nullable
 
 
+def _shape(path: tuple) -> tuple:
+    return tuple(0 if isinstance(p, int) else "*" if i and path[i - 1] in ("indicators", "criteria") and i == 1 else p
+                 for i, p in enumerate(path))
+
+
 def kind_at(path: tuple) -> tuple[str, bool]:
     """(kind, required) of the field at `path`: kind is int, bool, date, text, list, map or unknown."""
-    shape = tuple(0 if isinstance(p, int) else "*" if i and path[i - 1] in ("indicators", "criteria") and i == 1 else p
-                  for i, p in enumerate(path))
-    return _kind(shape)
+    return _kind(_shape(path))
+
+
+def type_at(path: tuple) -> tuple[Any, bool]:
+    """(the model's type at `path`, Annotated and Optional removed; required); (None, False) for no such field."""
+    return _type(_shape(path))
 
 
 @functools.lru_cache(maxsize=4096)
-def _kind(path: tuple) -> tuple[str, bool]:
+def _type(path: tuple) -> tuple[Any, bool]:
     t: Any = DossierInput
     required = True
     for part in path:
@@ -72,18 +80,25 @@ def _kind(path: tuple) -> tuple[str, bool]:
         origin = get_origin(t)
         if isinstance(part, int):
             if origin is not list:
-                return "unknown", False
+                return None, False
             t, required = get_args(t)[0], True
         elif origin is dict:
             t, required = get_args(t)[1], True
         elif isinstance(t, type) and issubclass(t, BaseModel):
             info = t.model_fields.get(part)
             if info is None:
-                return "unknown", False
+                return None, False
             t, required = info.annotation, info.is_required()
         else:
-            return "unknown", False
-    t, _ = _unwrap(t)
+            return None, False
+    return _unwrap(t)[0], required
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(path: tuple) -> tuple[str, bool]:
+    t, required = _type(path)
+    if t is None:
+        return "unknown", False
     origin = get_origin(t)
     if t is bool:
         return "bool", required
@@ -227,11 +242,13 @@ def render_text(base: str, new: dict, path: Path) -> str:
 
 @dataclass
 class Checked:
-    """What the browser shows beside the form: every problem (validate's words), and the verdicts when they can be computed."""
+    """What the browser shows beside the form: every problem (validate's words), and the verdicts when they can be
+    computed — all of them, or while only CẦN ĐIỀN remain those already judged (`partial`)."""
 
     problems: list[Problem]
     loaded: Loaded | None = None
     assessment: Assessment | None = None
+    partial: dict | None = None
 
 
 def check_text(text: str, path: Path) -> Checked:
@@ -239,7 +256,14 @@ def check_text(text: str, path: Path) -> Checked:
     try:
         loaded = load_text(text, path)
     except InputError as exc:
-        return Checked(list(exc.problems))
+        from pipeline.web.partial import partial_verdicts
+
+        problems = list(exc.problems)
+        try:
+            data = parse(strip_controls(text), str(path))[0]
+        except InputError:
+            return Checked(problems)
+        return Checked(problems, partial=partial_verdicts(data, problems))
     try:
         loaded, assessment = assess_loaded(loaded)
     except InputError as exc:

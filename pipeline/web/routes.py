@@ -415,7 +415,7 @@ def _checked(text: str, path: Path) -> dict:
 
 def _answer(checked) -> dict:
     return {"problems": [problem_json(p) for p in checked.problems], "summary": summary(checked.problems),
-            "verdicts": verdicts(checked.loaded, checked.assessment) if checked.assessment else None}
+            "verdicts": verdicts(checked.loaded, checked.assessment) if checked.assessment else checked.partial}
 
 
 def _year_row(state: State, unit: str, year: str, path: Path) -> dict:

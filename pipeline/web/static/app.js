@@ -530,19 +530,24 @@ function showVerdicts(v, s) {
   const box = document.getElementById("verdicts");
   if (!v) {
     box.replaceChildren(el("h2", {}, "Kết quả tự đánh giá"),
-      el("p", {class: "muted"}, "Bảng kết quả hiện khi dữ liệu không còn chỗ CẦN ĐIỀN và không còn lỗi (như “dvht evaluate”)."));
+      el("p", {class: "muted"}, "Bảng kết quả hiện khi dữ liệu không còn lỗi ✗ (như “dvht evaluate”); chỗ CẦN ĐIỀN không làm mất bảng: " +
+        "chỉ tiêu nào chưa đủ dữ liệu thì ghi “chưa đủ dữ liệu”."));
     return;
   }
   const body = [];
   for (const c of v.criteria) {
     for (const i of v.indicators.filter((x) => x.criterion === c.number)) {
-      body.push(el("tr", {class: i.applicable ? `lv${i.level}` : "na", "data-code": i.code}, el("td", {}, i.code),
+      body.push(el("tr", {class: !i.applicable ? "na" : i.pending ? "pending" : `lv${i.level}`, "data-code": i.code}, el("td", {}, i.code),
         el("td", {}, i.figures.length ? i.figures.join("; ") : "—"), el("td", {class: "level"}, i.label)));
     }
-    body.push(el("tr", {class: `criterion lv${c.level}`}, el("td", {}, `Tiêu chí ${c.number}`), el("td", {}, ""), el("td", {class: "level"}, c.label)));
+    body.push(el("tr", {class: `criterion ${c.pending ? "pending" : `lv${c.level}`}`}, el("td", {}, `Tiêu chí ${c.number}`), el("td", {}, ""),
+      el("td", {class: "level"}, c.label)));
   }
-  box.replaceChildren(el("h2", {}, "Kết quả tự đánh giá"),
-    el("p", {class: "unit-level", id: "unit-level"}, `${v.name}: `, el("strong", {}, v.unit), ` (${v.staff_total} thành viên)`),
+  const staff = v.staff_total == null ? "" : ` (${v.staff_total} thành viên)`;
+  box.replaceChildren(el("h2", {}, v.partial ? "Kết quả tự đánh giá (tạm tính)" : "Kết quả tự đánh giá"),
+    v.partial ? el("p", {class: "muted", id: "partial-note"}, `Còn ${v.to_fill} chỗ CẦN ĐIỀN. Mức đã hiện là chắc chắn: điền gì vào các chỗ còn lại ` +
+      "cũng không đổi; chỉ tiêu, tiêu chí còn phụ thuộc vào chỗ chưa điền (số liệu, minh chứng…) ghi “chưa đủ dữ liệu”.") : null,
+    el("p", {class: "unit-level", id: "unit-level"}, `${v.name}: `, el("strong", {}, v.unit), staff),
     el("table", {class: "verdicts"}, el("thead", {}, el("tr", {}, el("th", {}, "Chỉ tiêu"), el("th", {}, "Số liệu"), el("th", {}, "Mức"))), el("tbody", {}, body)));
 }
 
