@@ -380,13 +380,44 @@ def test_new_unit_and_new_year(client, folders):
     assert all(r["label"] in ("chưa đủ dữ liệu", "Không áp dụng") for r in got["verdicts"]["indicators"])
     assert all(p["message"].startswith("cần điền") for p in got["problems"])
     r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "2025"})
-    assert r.json() == {"url": "/don-vi/quang-phu/2025"}
+    assert r.json() == {"url": "/don-vi/quang-phu/2025", "source": "2024.yaml", "notes": 4}
     got = opened(client, "quang-phu", "2025")
     assert got["data"]["staff"][0]["name"] == load_example().model.staff[0].name and got["data"]["staff"][0]["discipline"] is None
     page = client.get("/").text
     assert "tan-my" in page and "2025" in page and "chỗ cần điền" in page
     form = client.get("/don-vi/tan-my/2025")
     assert form.status_code == 200 and "/static/app.js" in form.text and "<script src=\"http" not in form.text
+
+
+def test_a_year_carried_forward_says_what_to_look_at_again_until_saved(client, folders):
+    from pipeline.commands.new_year import left_in_prose
+
+    inputs, _ = folders
+    assert opened(client)["carried"] is None  # a year typed by the officer
+    assert client.post("/api/new-year", json={"unit": "quang-phu", "year": "2025"}).status_code == 200
+    path, source = inputs / "quang-phu" / "2025.yaml", inputs / "quang-phu" / "2024.yaml"
+    got = opened(client, "quang-phu", "2025")
+    said = left_in_prose(path, source)  # what `dvht new-year` prints after “⚠ … xem lại từng chỗ”
+    assert len(said) == 4 and any("68/QĐ-UBND" in p.message for p in said) and any("31/12/2024" in p.message for p in said)
+    carried = got["carried"]
+    assert carried["source"] == "2024.yaml" and carried["year"] == 2025
+    assert [(n["line"], n["field"], n["message"]) for n in carried["notes"]] == [(p.line, p.field, p.message) for p in said]
+    # and beside the fields, among the problems, as `dvht validate` lists them with the CẦN ĐIỀN
+    with pytest.raises(InputError) as exc:
+        assess_file(path)
+    assert sorted((p["field"], p["message"]) for p in got["problems"] if p["warning"]) == \
+        sorted((p.field, p.message) for p in exc.value.problems if p.warning)
+    assert {(p.field, p.message) for p in said} <= {(p["field"], p["message"]) for p in got["problems"] if p["warning"]}
+    # opened again (another day, the server restarted): still said, until the year is saved
+    again = TestClient(create_app(inputs, folders[1], token=TOKEN, port=PORT), base_url=f"http://127.0.0.1:{PORT}")
+    again.cookies.set("dvht_token", TOKEN)
+    assert opened(again, "quang-phu", "2025")["carried"] == carried
+    data = copy.deepcopy(got["data"])
+    data["collective_title"] = "tap-the-lao-dong-tien-tien"
+    assert client.post("/api/save/quang-phu/2025", json={"data": data, "base": got["base"]}).json()["saved"]
+    after = opened(client, "quang-phu", "2025")
+    assert after["carried"] is None
+    assert {(p.field, p.message) for p in said} <= {(p["field"], p["message"]) for p in after["problems"] if p["warning"]}
 
 
 def test_the_dossier_files_and_the_zip(client, folders):

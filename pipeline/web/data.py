@@ -260,9 +260,10 @@ def check_text(text: str, path: Path) -> Checked:
 
         problems = list(exc.problems)
         try:
-            data = parse(strip_controls(text), str(path))[0]
+            data, lines, _, text_lines = parse(strip_controls(text), str(path))
         except InputError:
             return Checked(problems)
+        problems += carried_in_text(path, data, lines, text_lines)  # as `dvht validate` lists them with the CẦN ĐIỀN
         return Checked(problems, partial=partial_verdicts(data, problems))
     try:
         loaded, assessment = assess_loaded(loaded)
@@ -277,6 +278,34 @@ def check_text(text: str, path: Path) -> Checked:
             return Checked(list(exc.problems))
         return Checked(list(exc.problems), loaded, evaluate(loaded.model, load_catalogue(loaded.model.regulation)))
     return Checked(list(loaded.warnings), loaded, assessment)
+
+
+def carried_in_text(path: Path, data: dict, lines: dict, text_lines: dict) -> list[Problem]:
+    """The warnings `validate` gives a year that does not load yet (`validate.carried_in_file`) for dates and document
+    numbers of an earlier year left in its prose, on a text not saved yet."""
+    from pipeline.validate import carried_in, raw_texts
+
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        return []
+    return carried_in(Loaded(Path(path), None, lines, text_lines=text_lines), int(year), raw_texts(data))  # type: ignore[arg-type]
+
+
+def carried_over(path: Path, raw: bytes) -> dict | None:
+    """When `raw` is the year exactly as `new-year` made it from the unit's latest earlier year (nothing saved onto it
+    since): what the page says about it, as `dvht new-year` prints it — the earlier file, and each place of the
+    prose that still holds a date or a document number of that year. None otherwise."""
+    from pipeline.commands.new_unit import Refused
+    from pipeline.commands.new_year import NoEarlierYear, carry, latest, left_in_prose
+
+    try:
+        year = int(path.stem)
+        source = latest(path.parent, before=year)
+        if carry(source, year).encoded() != raw:
+            return None
+    except (ValueError, NoEarlierYear, Refused, InputError, OSError):
+        return None
+    return {"source": source.name, "year": year, "notes": left_in_prose(path, source)}
 
 
 def read_input(path: Path) -> str:

@@ -144,7 +144,10 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
             return JSONResponse({"error": "Tệp có lỗi cú pháp, chưa mở được trong trình duyệt; sửa bằng Notepad theo hướng dẫn dưới đây rồi tải lại trang.",
                                  "problems": [problem_json(p) for p in exc.problems]}, status_code=422)
         base = state.remember(raw, text)
-        return JSONResponse({"data": value, "base": base, **_checked(text, path)})
+        carried = webdata.carried_over(path, raw)
+        if carried is not None:
+            carried["notes"] = [problem_json(p) for p in carried["notes"]]
+        return JSONResponse({"data": value, "base": base, "carried": carried, **_checked(text, path)})
 
     async def api_check(request: Request):
         unit, year = request.path_params["unit"], request.path_params["year"]
@@ -238,14 +241,14 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         return JSONResponse({"url": f"/don-vi/{path.parent.name}/{year}"})
 
     async def api_new_year(request: Request):
-        from pipeline.commands.new_year import NoEarlierYear, new_year
+        from pipeline.commands.new_year import NoEarlierYear, left_in_prose, new_year
 
         body = await _json(request) or {}
         unit, year = str(body.get("unit", "")), str(body.get("year", "")).strip()
         if not UNIT.match(unit) or not YEAR.match(year):
             return JSONResponse({"error": f"Năm “{year}” không hợp lệ: ghi bốn chữ số, ví dụ 2025."}, status_code=400)
         try:
-            new_year(state.inputs, unit, int(year))
+            target, source = new_year(state.inputs, unit, int(year))
         except FileExistsError:
             return JSONResponse({"error": f"Đã có tệp inputs/{unit}/{year}.yaml; mở nó từ danh sách."}, status_code=409)
         except NoEarlierYear:
@@ -253,7 +256,9 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         except InputError as exc:
             return JSONResponse({"error": "Năm gần nhất có lỗi, chưa chép được: " + "; ".join(p.message for p in exc.problems[:3])},
                                 status_code=422)
-        return JSONResponse({"url": f"/don-vi/{unit}/{year}"})
+        # the page of the new year says what was carried and what to look at again (`carried` in api_data)
+        return JSONResponse({"url": f"/don-vi/{unit}/{year}", "source": source.name,
+                             "notes": len(left_in_prose(target, source))})
 
     async def api_build(request: Request):
         unit, year = request.path_params["unit"], request.path_params["year"]

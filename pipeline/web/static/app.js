@@ -575,6 +575,7 @@ async function save(overwrite = false) {
   conflict.hidden = true;
   base = res.base;
   dirty = false;
+  showCarried(null);  // saved: the year is the officer's own now
   st.textContent = `Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN")}` + (res.kept ? ` (bản cũ trên máy giữ ở inputs/${res.kept})` : "") + ".";
   applyCheck(res);
   return true;
@@ -607,6 +608,28 @@ function showDocuments(docs, code) {
     el("p", {}, el("a", {href: `/ho-so/${UNIT}/${YEAR}/tat-ca.zip`, class: "button", id: "zip"}, "Tải tất cả (một tệp .zip)")));
 }
 
+// ---------- a year just carried from the last one (as `dvht new-year` prints it), until saved or marked as read
+const carriedKey = () => `dvht-carried:${UNIT}/${YEAR}:${base}`;
+function showCarried(c) {
+  const box = document.getElementById("carried");
+  let read = false;
+  try { read = !!(c && localStorage.getItem(carriedKey())); } catch (e) { /* no storage: shown until saved */ }
+  if (!c || read) { box.hidden = true; box.replaceChildren(); return; }
+  const notes = c.notes || [];
+  box.hidden = false;
+  box.replaceChildren(el("h2", {}, `Năm ${c.year} được chép từ tệp ${c.source} (như “dvht new-year”)`),
+    el("p", {}, "Giữ nguyên chú thích, lời văn, đơn vị, Tổ tự đánh giá, danh sách họ tên và chức danh; mọi số liệu của năm " +
+      "đã được xóa và đánh dấu “CẦN ĐIỀN” (xem ô “Còn lại”)."),
+    notes.length ? el("p", {}, `⚠ ${notes.length} chỗ trong lời văn còn ngày tháng hoặc số văn bản của năm trước — xem lại từng chỗ:`)
+      : el("p", {}, "Lời văn không còn ngày tháng hay số văn bản nào của năm trước."),
+    notes.length ? el("ul", {class: "problems"}, notes.map((p) => el("li", {class: "warning"},
+      el("a", {href: "#", onclick: (e) => { e.preventDefault(); goTo(p.field); }}, `dòng ${p.line || "?"}, ${p.field}`), ": ", p.message))) : null,
+    el("button", {type: "button", id: "carried-read", onclick: () => {
+      try { localStorage.setItem(carriedKey(), "1"); } catch (e) { /* no storage */ }
+      showCarried(null);
+    }}, "Đã xem"));
+}
+
 // ---------- start
 async function load() {
   const res = await call(API("data"));
@@ -628,6 +651,7 @@ async function load() {
   document.getElementById("save-state").textContent = "Chưa có thay đổi.";
   render();
   applyCheck(res);
+  showCarried(res.carried);
   pending = false;
   const built = await call(API("build"));
   if (built.documents && built.documents.length) {
