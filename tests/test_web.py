@@ -367,6 +367,37 @@ def test_a_file_with_a_syntax_error_is_not_opened_but_explained(client, folders)
     assert "Notepad" in r.json()["error"] and "Tab" in r.json()["problems"][0]["message"]
 
 
+def test_syntax_errors_in_later_blocks_are_named_too_and_what_cannot_be_seen_is_said(client, folders):
+    path = folders[0] / "quang-phu" / "2024.yaml"
+    lines = EXAMPLE_TEXT.split("\n")
+    tab, colon = lines.index("  name: Ủy ban nhân dân xã Quảng Phú       # tên đầy đủ") + 1, lines.index("report:") + 2
+    assert lines[colon - 1].startswith("  number: 08/BC-UBND")
+    lines[tab - 1] = "\tname: Ủy ban nhân dân xã Quảng Phú"  # in `unit:`
+    lines[colon - 1] = "  number: 08/BC-UBND: năm 2025"  # in `report:`, far below
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)  # the loader (and `dvht validate`) names the first
+    assert [p.line for p in exc.value.problems] == [tab]
+    r = client.get("/api/data/quang-phu/2024")
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    assert [p["line"] for p in problems] == [tab, colon]
+    assert "Tab" in problems[0]["message"] and "number" in problems[1]["message"] and "dấu hai chấm" in problems[1]["message"]
+    assert problems[0]["message"] == exc.value.problems[0].message
+    assert f"lỗi ở dòng {tab}" in r.json()["note"] and "cùng khối" in r.json()["note"]
+    # fixed, the second is the loader's own first
+    lines[tab - 1] = "  name: Ủy ban nhân dân xã Quảng Phú"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)
+    assert [(p.line, p.message) for p in exc.value.problems] == [(colon, problems[1]["message"])]
+    # an unclosed quote may swallow the rest: nothing after it is judged, and the page says so
+    lines[colon - 1] = '  number: "08/BC-UBND'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    r = client.get("/api/data/quang-phu/2024").json()
+    assert len(r["problems"]) == 1 and "chưa đọc được" in r["note"]
+
+
 # ---- new unit, new year, the dossier
 
 def test_new_unit_and_new_year(client, folders):

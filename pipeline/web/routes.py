@@ -137,12 +137,14 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         path = _path_or_none(input_path, unit, year)
         if path is None or not path.is_file():
             return JSONResponse({"error": "Không có tệp này."}, status_code=404)
+        text = None
         try:
             raw, text = webdata.read_version(path)
             value = webdata.read_json(text, path)
         except InputError as exc:
+            problems, note = webdata.syntax_problems(text, path, list(exc.problems)) if text is not None else (list(exc.problems), "")
             return JSONResponse({"error": "Tệp có lỗi cú pháp, chưa mở được trong trình duyệt; sửa bằng Notepad theo hướng dẫn dưới đây rồi tải lại trang.",
-                                 "problems": [problem_json(p) for p in exc.problems]}, status_code=422)
+                                 "problems": [problem_json(p) for p in problems], "note": note}, status_code=422)
         base = state.remember(raw, text)
         carried = webdata.carried_over(path, raw)
         if carried is not None:

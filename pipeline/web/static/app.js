@@ -636,7 +636,8 @@ async function load() {
   const fatal = document.getElementById("fatal");
   if (res.error) {
     fatal.hidden = false;
-    fatal.replaceChildren(el("p", {}, res.error), el("ul", {}, (res.problems || []).map((p) => el("li", {}, el("pre", {}, `dòng ${p.line || "?"}: ${p.message}`)))));
+    fatal.replaceChildren(el("p", {}, res.error), el("ul", {}, (res.problems || []).map((p) => el("li", {}, el("pre", {}, `dòng ${p.line || "?"}: ${p.message}`)))),
+      res.note ? el("p", {class: "muted", id: "fatal-note"}, res.note) : null);
     document.getElementById("status").textContent = "Chưa mở được tệp.";
     return;
   }
