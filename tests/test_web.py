@@ -335,6 +335,21 @@ def test_a_file_changed_on_disk_meanwhile_is_never_overwritten_silently(client, 
     assert [j.path.name for j in scan(inputs).jobs] == ["2024.yaml"]
 
 
+def test_a_file_deleted_meanwhile_is_asked_about_then_written_again(client, folders):
+    path = folders[0] / "quang-phu" / "2024.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE_TEXT.replace("\n", "\r\n").encode("utf-8"))
+    got = opened(client)
+    path.unlink()
+    data = copy.deepcopy(got["data"])
+    data["archive"] = "VT"
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]})
+    assert r.status_code == 409 and r.json()["conflict"] and not path.exists()
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"], "overwrite": True}).json()
+    assert r["saved"] and r["kept"] is None
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n") and load(path).model.archive == "VT"
+
+
 def test_a_running_build_holds_the_save(client, folders):
     inputs, outputs = folders
     import subprocess

@@ -183,6 +183,8 @@ class Document:
             [(self._dash(item), item) for item in parent.items]
         at = next(i for i, (_, v) in enumerate(entries) if v is node)
         if len(entries) == 1:  # a block collection cannot be empty: the value becomes [] or {}
+            if len(path) == 1:
+                self._fail(path, "không xóa được trường duy nhất của tệp")
             return self.set(path[:-1], [] if parent.kind == "seq" else {})
         text = self.text
         begin, end = entries[at][0], max(node.end, keynode.end if keynode is not None else 0)

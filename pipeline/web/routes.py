@@ -203,8 +203,8 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         kept = None
         try:
             with Lock(state.outputs):
-                if changed and path.exists():
-                    kept = webdata.backup(path)
+                if changed:  # the officer chose to overwrite (or the file is gone): what was there is kept first
+                    kept = webdata.backup(path) if path.exists() else None
                     write_atomic(doc.real, data)
                 else:
                     doc.save()  # refuses if the file changed since it was read just now
