@@ -26,7 +26,7 @@ $(RUNTIME_STAMP): pyproject.toml
 	@touch $(RUNTIME_STAMP)
 
 $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
-	@echo "== Cài công cụ kiểm thử (pytest, hypothesis, ruff, httpx, selenium)"
+	@echo "== Cài công cụ kiểm thử (pytest, hypothesis, ruff, httpx2, selenium)"
 	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
 	@touch $(TEST_STAMP)
 

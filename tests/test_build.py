@@ -249,3 +249,103 @@ def test_pdf_text_keeps_vietnamese_diacritics(built):
         assert needle in text, needle
     mau1 = pdf_text(folder / "mau-1-phieu-danh-gia-chi-tieu.pdf")
     assert mau1.count("PHIẾU ĐÁNH GIÁ CHỈ TIÊU") == 13
+
+
+# ---------------------------------------------------------------- the library returns data; only the CLI prints
+
+SIGNER_WARNED = edit(EXAMPLE_TEXT, "  recipients:                               # Nơi nhận báo cáo",
+                     "  signer: {name: Hoàng Văn Minh, title: Chủ tịch}\n  recipients:                               # Nơi nhận báo cáo")
+
+
+def test_build_returns_structured_outcomes_and_prints_nothing(tree, capsys):
+    from pipeline.build.run import build
+    from pipeline.core.problems import Problem
+
+    inputs, outputs, add, _ = tree
+    add("xa-a", SIGNER_WARNED)
+    result = build(inputs, outputs, pdf=False)
+    assert capsys.readouterr() == ("", "")
+    [o] = result.outcomes
+    assert result.ok and result.stop is None and o.status == "built" and o.level == "Đạt Mức độ 1"
+    [warned] = [p for p in o.problems if p.field == "report.signer.name"]
+    assert isinstance(warned, Problem) and warned.warning and warned.file.endswith("xa-a/2024.yaml")
+    assert warned.line == SIGNER_WARNED.splitlines().index("  signer: {name: Hoàng Văn Minh, title: Chủ tịch}") + 1
+
+
+def test_the_record_keeps_warnings_as_data_and_an_unchanged_run_reports_them_again(tree):
+    import json
+
+    from pipeline.build.run import build
+
+    inputs, outputs, add, run = tree
+    add("xa-a", SIGNER_WARNED)
+    first = build(inputs, outputs, pdf=False).outcomes[0]
+    entry = json.loads((outputs / ".manifest.json").read_text(encoding="utf-8"))["xa-a/2024"]
+    [kept] = [w for w in entry["warnings"] if w["field"] == "report.signer.name"]
+    assert set(kept) == {"file", "line", "field", "message", "warning"} and kept["warning"] is True
+    assert not any(str(v).startswith(("⚠", "✗")) for w in entry["warnings"] for v in w.values())
+    again = build(inputs, outputs, pdf=False).outcomes[0]
+    assert again.status == "unchanged" and again.problems == first.problems
+    code, text = run()
+    line = next(x for x in text.splitlines() if "report.signer.name" in x)
+    assert code == 0 and line.startswith("    ⚠ ") and "⚠ ⚠" not in line
+
+
+def test_a_record_an_older_version_wrote_as_text_is_still_reported(tree):
+    import json
+
+    inputs, outputs, add, run = tree
+    add("xa-a", SIGNER_WARNED)
+    run()
+    path = outputs / ".manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["xa-a/2024"]["warnings"] = ["⚠ inputs/xa-a/2024.yaml:9: report.signer.name: người ký khác Tổ trưởng"]
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    code, text = run()
+    assert code == 0 and "= không đổi" in text
+    assert "    ⚠ inputs/xa-a/2024.yaml:9: report.signer.name: người ký khác Tổ trưởng" in text.splitlines()
+
+
+def test_a_build_that_cannot_start_says_why_as_data(tree, tmp_path):
+    from pipeline.build.run import build
+    from pipeline.cli.dossier import exit_code, lines
+
+    inputs, outputs, add, _ = tree
+    bad = build(inputs, outputs, unit="../../etc")
+    assert bad.stop.kind == "usage" and exit_code(bad) == 2 and lines(bad)[0].startswith("✗ tên đơn vị")
+    inputs.mkdir()
+    none = build(inputs, outputs)
+    assert none.stop.kind == "nothing" and exit_code(none) == 1 and lines(none)[0].startswith("Không có tệp đầu vào")
+    add("xa-a")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    blocked = build(inputs, tmp_path / "file", pdf=False)
+    assert blocked.stop.kind == "outputs" and exit_code(blocked) == 1 and not blocked.outcomes
+
+
+def test_every_exception_the_library_raises_on_purpose_shares_one_base():
+    from pipeline.build.outputs import BuildLocked
+    from pipeline.build.records import RecordError
+    from pipeline.commands.new_unit import Refused, UnknownKind
+    from pipeline.commands.new_year import NoEarlierYear
+    from pipeline.convert.pdf import ConversionError
+    from pipeline.core.problems import InputError, PipelineError
+    from pipeline.render.engine import TemplateError
+    from pipeline.render.templates import TemplateFileError
+    from pipeline.sources.excel import SheetError
+    from pipeline.sources.files import DecodeError, SourceError
+
+    for cls in (BuildLocked, RecordError, Refused, UnknownKind, NoEarlierYear, ConversionError, InputError, TemplateError,
+                TemplateFileError, SheetError, DecodeError, SourceError):
+        assert issubclass(cls, PipelineError), cls
+
+
+def test_the_cli_answers_a_refusal_no_command_caught_in_words(monkeypatch, capsys):
+    from pipeline.cli import app
+    from pipeline.core.problems import PipelineError
+
+    def refuse(args):
+        raise PipelineError("không làm được việc này")
+
+    monkeypatch.setattr(app, "cmd_kinds", refuse)
+    assert app.main(["kinds"]) == 1
+    assert "✗ không làm được việc này" in capsys.readouterr().err

@@ -1,6 +1,6 @@
 """The web editor's server without a browser: the guard (token, Host, Origin), the data the form gets, checks in
 validate's words, saving (comments kept, a file changed meanwhile, the build lock), new unit and new year, and the
-dossier's files. The round-trip editing itself is in test_web_yaml_edit.py; the real browser in test_web_browser.py."""
+dossier's files. The round-trip editing itself is in test_yaml_edit.py; the real browser in test_web_browser.py."""
 
 from __future__ import annotations
 
@@ -145,6 +145,89 @@ def test_the_verdicts_follow_the_data(client):
     assert [p for p in r["problems"] if not p["warning"]] == [] and r["verdicts"]["unit"] == "Không đạt"
 
 
+def test_while_can_dien_remain_the_verdicts_already_judged_are_shown(client):
+    from tests.conftest import EXAMPLE
+
+    _, real = assess_file(EXAMPLE)  # what `dvht evaluate` says of the year filled in
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    data["collective_title"] = None  # 3.3: the unit's title is still to fill
+    data["staff"][0]["language_certificate"] = None  # 2.4: 17 or 18 of 30, level 1 either way
+    data["indicators"]["2.1"]["evidence"] = [dict.fromkeys(("title", "number", "date", "issuer"), "CẦN ĐIỀN")]  # 2.1: as new-year leaves it
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["summary"]["errors"] == 0 and r["summary"]["fill"] == 6
+    v = r["verdicts"]
+    assert v["partial"] is True and v["to_fill"] == 6 and v["staff_total"] == 30
+    rows = {x["code"]: x for x in v["indicators"]}
+    assert rows["3.3"]["label"] == "chưa đủ dữ liệu" and rows["3.3"]["pending"] and rows["3.3"]["figures"] == ["chưa đủ dữ liệu"]
+    assert rows["2.1"]["label"] == "chưa đủ dữ liệu" and rows["2.1"]["figures"] == [c.text for c in real.indicator("2.1").checks]
+    assert rows["2.4"]["label"] == "Đạt Mức độ 1" and not rows["2.4"]["pending"]
+    assert rows["2.4"]["figures"] == ["chưa đủ dữ liệu", real.indicator("2.4").checks[1].text]  # 9/30 whose language meets the job
+    for i in real.indicators:
+        if i.code not in ("2.1", "3.3"):
+            assert rows[i.code]["label"] == i.label, i.code
+    assert [c["label"] for c in v["criteria"]] == ["Đạt Mức độ 2", "chưa đủ dữ liệu", "chưa đủ dữ liệu"]
+    assert v["unit"] == "chưa đủ dữ liệu" and v["unit_level"] is None
+    # only fields no verdict depends on left to fill: the whole table is judged, and says it is still provisional
+    data = copy.deepcopy(got["data"])
+    data["report"]["date"], data["signer"]["name"] = None, ""
+    v = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()["verdicts"]
+    assert v["partial"] and v["to_fill"] == 2 and v["unit"] == real.unit_level.label == "Đạt Mức độ 1"
+    assert [(x["code"], x["label"], x["figures"]) for x in v["indicators"]] == [(i.code, i.label, [c.text for c in i.checks if not c.evidence])
+                                                                                for i in real.indicators]
+    # an error other than CẦN ĐIỀN: no table (the rules must hold first, as in validate)
+    data["team"]["decision"]["date"] = "31/02/2024"
+    assert client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()["verdicts"] is None
+    # the kind of unit still to fill: which indicators apply is not known, nothing is judged
+    data = copy.deepcopy(got["data"])
+    data["unit"]["kind"] = "CẦN ĐIỀN"
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["summary"]["fill"] == 1 and r["verdicts"] is None
+
+
+def test_every_verdict_is_monotone_in_what_is_filled_in():
+    """The ground of the partial verdicts (pipeline/web/partial.py): a yes instead of a no, a higher title, evidence
+    with its number never lowers any level, of any indicator, criterion or the unit (the example, each fact in turn)."""
+    from pipeline.core.vocab import TITLE_SCALES
+    from pipeline.criteria import catalogue_for
+    from pipeline.rules.evaluate import evaluate
+    from pipeline.sources.model import DossierInput
+    from tests.conftest import EXAMPLE
+
+    base = load(EXAMPLE).model.model_dump()
+
+    def levels(change) -> list[int]:
+        data = copy.deepcopy(base)
+        change(data)
+        a = evaluate(m := DossierInput.model_validate(data), catalogue_for(m))
+        return [int(i.level or 0) for i in a.indicators] + [int(c.level or 0) for c in a.criteria] + [int(a.unit_level)]
+
+    def rising(steps) -> None:
+        seen = [levels(step) for step in steps]
+        for lower, higher in zip(seen, seen[1:]):
+            assert all(a <= b for a, b in zip(lower, higher)), (lower, higher)
+
+    def put(path, value):
+        def change(data):
+            node = data
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = value
+        return change
+
+    facts = ["discipline", "training_completed", "digital_training", "language_certificate", "language_meets_job", "learning_citizen"]
+    for person in (0, 5, 20):
+        for fact in facts:
+            rising([put(("staff", person, fact), False), put(("staff", person, fact), True)])
+        rising([put(("staff", person, "emulation_title"), t) for t in TITLE_SCALES["individual"]])
+    rising([put(("collective_title",), t) for t in TITLE_SCALES["collective"]])
+    for code in ("1.1", "3.2"):
+        rising([put(("indicators", code, "met"), False), put(("indicators", code, "met"), True)])
+    for code in ("1.1", "2.2"):
+        rising([put(("indicators", code, "evidence"), [{"title": "Kế hoạch", "number": "", "date": None, "issuer": ""}]),
+                put(("indicators", code, "evidence"), [{"title": "Kế hoạch", "number": "05/KH", "date": None, "issuer": ""}])])
+
+
 def test_a_count_typed_with_a_thousands_dot_is_read_as_typed_and_refused(client, folders):
     inputs, _ = folders
     text = EXAMPLE_TEXT
@@ -193,6 +276,35 @@ def test_saving_writes_what_validate_reads_and_keeps_the_comments(client, folder
     assert client.post("/api/save/quang-phu/2024", json={"data": data, "base": r["base"]}).json()["saved"] is True
 
 
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_a_save_keeps_the_files_line_endings_encoding_and_bom(client, folders, encoding, bom):
+    """A file saved by Notepad (CRLF, UTF-8 with BOM, or UTF-16) comes back from the browser in the same bytes,
+    but for the values edited: one word, one yes/no, one person's lines taken away."""
+    inputs, _ = folders
+    path = inputs / "quang-phu" / "2024.yaml"
+    path.write_bytes(bom + EXAMPLE_TEXT.replace("\n", "\r\n").encode(encoding))
+    got = opened(client)
+    data = copy.deepcopy(got["data"])
+    data["archive"] = "VT, VHXH, TP"
+    data["staff"][1]["discipline"] = False
+    gone = data["staff"].pop(2)
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    assert r["saved"] is True, r
+    lines = EXAMPLE_TEXT.split("\n")
+    first = lines.index(f"  - name: {gone['name']}")
+    assert lines[first + 9].startswith("  - name: ")  # a person is nine lines
+    del lines[first:first + 9]
+    second = lines.index(f"  - name: {data['staff'][1]['name']}")
+    assert lines[second + 2] == "    discipline: true"
+    lines[second + 2] = "    discipline: false"
+    want = "\n".join(lines).replace("archive: VT, VHXH ", "archive: VT, VHXH, TP ", 1)
+    assert path.read_bytes() == bom + want.replace("\n", "\r\n").encode(encoding)
+    loaded, assessment = assess_file(path)  # what `dvht validate` and `dvht evaluate` read
+    assert loaded.model.archive == "VT, VHXH, TP" and len(loaded.model.staff) == 29 and assessment.staff_total == 29
+    again = opened(client)
+    assert again["data"] == data and again["base"] == r["base"]
+
+
 def load_example():
     from tests.conftest import EXAMPLE
 
@@ -221,6 +333,21 @@ def test_a_file_changed_on_disk_meanwhile_is_never_overwritten_silently(client, 
     from pipeline.sources import scan
 
     assert [j.path.name for j in scan(inputs).jobs] == ["2024.yaml"]
+
+
+def test_a_file_deleted_meanwhile_is_asked_about_then_written_again(client, folders):
+    path = folders[0] / "quang-phu" / "2024.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE_TEXT.replace("\n", "\r\n").encode("utf-8"))
+    got = opened(client)
+    path.unlink()
+    data = copy.deepcopy(got["data"])
+    data["archive"] = "VT"
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"]})
+    assert r.status_code == 409 and r.json()["conflict"] and not path.exists()
+    r = client.post("/api/save/quang-phu/2024", json={"data": data, "base": got["base"], "overwrite": True}).json()
+    assert r["saved"] and r["kept"] is None
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == raw.count(b"\n") and load(path).model.archive == "VT"
 
 
 def test_a_running_build_holds_the_save(client, folders):
@@ -255,6 +382,37 @@ def test_a_file_with_a_syntax_error_is_not_opened_but_explained(client, folders)
     assert "Notepad" in r.json()["error"] and "Tab" in r.json()["problems"][0]["message"]
 
 
+def test_syntax_errors_in_later_blocks_are_named_too_and_what_cannot_be_seen_is_said(client, folders):
+    path = folders[0] / "quang-phu" / "2024.yaml"
+    lines = EXAMPLE_TEXT.split("\n")
+    tab, colon = lines.index("  name: Ủy ban nhân dân xã Quảng Phú       # tên đầy đủ") + 1, lines.index("report:") + 2
+    assert lines[colon - 1].startswith("  number: 08/BC-UBND")
+    lines[tab - 1] = "\tname: Ủy ban nhân dân xã Quảng Phú"  # in `unit:`
+    lines[colon - 1] = "  number: 08/BC-UBND: năm 2025"  # in `report:`, far below
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)  # the loader (and `dvht validate`) names the first
+    assert [p.line for p in exc.value.problems] == [tab]
+    r = client.get("/api/data/quang-phu/2024")
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    assert [p["line"] for p in problems] == [tab, colon]
+    assert "Tab" in problems[0]["message"] and "number" in problems[1]["message"] and "dấu hai chấm" in problems[1]["message"]
+    assert problems[0]["message"] == exc.value.problems[0].message
+    assert f"lỗi ở dòng {tab}" in r.json()["note"] and "cùng khối" in r.json()["note"]
+    # fixed, the second is the loader's own first
+    lines[tab - 1] = "  name: Ủy ban nhân dân xã Quảng Phú"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)
+    assert [(p.line, p.message) for p in exc.value.problems] == [(colon, problems[1]["message"])]
+    # an unclosed quote may swallow the rest: nothing after it is judged, and the page says so
+    lines[colon - 1] = '  number: "08/BC-UBND'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    r = client.get("/api/data/quang-phu/2024").json()
+    assert len(r["problems"]) == 1 and "chưa đọc được" in r["note"]
+
+
 # ---- new unit, new year, the dossier
 
 def test_new_unit_and_new_year(client, folders):
@@ -264,16 +422,48 @@ def test_new_unit_and_new_year(client, folders):
     assert client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "2025"}).status_code == 409
     assert "không hợp lệ" in client.post("/api/new-unit", json={"name": "X", "year": "25"}).json()["error"]
     got = opened(client, "tan-my", "2025")
-    assert got["summary"]["fill"] > 100 and got["verdicts"] is None
+    assert got["summary"]["fill"] > 100 and got["verdicts"]["partial"] and got["verdicts"]["unit"] == "chưa đủ dữ liệu"
+    assert all(r["label"] in ("chưa đủ dữ liệu", "Không áp dụng") for r in got["verdicts"]["indicators"])
     assert all(p["message"].startswith("cần điền") for p in got["problems"])
     r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "2025"})
-    assert r.json() == {"url": "/don-vi/quang-phu/2025"}
+    assert r.json() == {"url": "/don-vi/quang-phu/2025", "source": "2024.yaml", "notes": 4}
     got = opened(client, "quang-phu", "2025")
     assert got["data"]["staff"][0]["name"] == load_example().model.staff[0].name and got["data"]["staff"][0]["discipline"] is None
     page = client.get("/").text
     assert "tan-my" in page and "2025" in page and "chỗ cần điền" in page
     form = client.get("/don-vi/tan-my/2025")
     assert form.status_code == 200 and "/static/app.js" in form.text and "<script src=\"http" not in form.text
+
+
+def test_a_year_carried_forward_says_what_to_look_at_again_until_saved(client, folders):
+    from pipeline.commands.new_year import left_in_prose
+
+    inputs, _ = folders
+    assert opened(client)["carried"] is None  # a year typed by the officer
+    assert client.post("/api/new-year", json={"unit": "quang-phu", "year": "2025"}).status_code == 200
+    path, source = inputs / "quang-phu" / "2025.yaml", inputs / "quang-phu" / "2024.yaml"
+    got = opened(client, "quang-phu", "2025")
+    said = left_in_prose(path, source)  # what `dvht new-year` prints after “⚠ … xem lại từng chỗ”
+    assert len(said) == 4 and any("68/QĐ-UBND" in p.message for p in said) and any("31/12/2024" in p.message for p in said)
+    carried = got["carried"]
+    assert carried["source"] == "2024.yaml" and carried["year"] == 2025
+    assert [(n["line"], n["field"], n["message"]) for n in carried["notes"]] == [(p.line, p.field, p.message) for p in said]
+    # and beside the fields, among the problems, as `dvht validate` lists them with the CẦN ĐIỀN
+    with pytest.raises(InputError) as exc:
+        assess_file(path)
+    assert sorted((p["field"], p["message"]) for p in got["problems"] if p["warning"]) == \
+        sorted((p.field, p.message) for p in exc.value.problems if p.warning)
+    assert {(p.field, p.message) for p in said} <= {(p["field"], p["message"]) for p in got["problems"] if p["warning"]}
+    # opened again (another day, the server restarted): still said, until the year is saved
+    again = TestClient(create_app(inputs, folders[1], token=TOKEN, port=PORT), base_url=f"http://127.0.0.1:{PORT}")
+    again.cookies.set("dvht_token", TOKEN)
+    assert opened(again, "quang-phu", "2025")["carried"] == carried
+    data = copy.deepcopy(got["data"])
+    data["collective_title"] = "tap-the-lao-dong-tien-tien"
+    assert client.post("/api/save/quang-phu/2025", json={"data": data, "base": got["base"]}).json()["saved"]
+    after = opened(client, "quang-phu", "2025")
+    assert after["carried"] is None
+    assert {(p.field, p.message) for p in said} <= {(p["field"], p["message"]) for p in after["problems"] if p["warning"]}
 
 
 def test_the_dossier_files_and_the_zip(client, folders):
@@ -317,6 +507,16 @@ def test_hostile_bodies_get_a_message_not_a_crash(client):
         deep = '{"data": {"unit": ' + '{"x": ' * depth + "{}" + "}" * depth + '}, "base": "' + got["base"] + '"}'
         r = client.post("/api/check/quang-phu/2024", content=deep.encode(), headers={"Content-Type": "application/json"})
         assert r.status_code in (200, 400, 500) and "error" in r.json() or r.json().get("problems"), depth
+
+
+def test_the_test_client_runs_on_httpx2_without_a_deprecation_warning():
+    """Starlette's TestClient is built on httpx2 (pyproject's test extra); on the old httpx it warns at import."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-W", "error", "-c", "import starlette.testclient as t; print(t.httpx.__name__)"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "httpx2", res.stderr
 
 
 def test_a_port_already_taken_is_said_in_words(tmp_path):

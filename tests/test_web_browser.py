@@ -242,3 +242,33 @@ def test_new_commune_from_nothing_to_its_dossier(server, browser):
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0 and "Đã dừng" in out
+
+
+def test_a_new_year_from_the_list_says_what_to_look_at_again(server, browser):
+    """“Tạo năm mới” on the list: the new year's page says what was carried from last year and each place of the
+    prose to look at again (as `dvht new-year` prints them), beside the fields too, until marked as read; and the
+    verdict table already shows what can be judged (provisional)."""
+    from tests.conftest import EXAMPLE_TEXT
+
+    address, inputs, outputs, proc = server
+    (inputs / "quang-phu").mkdir()
+    (inputs / "quang-phu" / "2024.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    d = browser
+    d.get(address)
+    form = d.find_element(By.CSS_SELECTOR, "form.new-year[data-unit='quang-phu']")
+    assert form.find_element(By.NAME, "year").get_attribute("value") == "2025"
+    form.find_element(By.TAG_NAME, "button").click()
+    wait(d, lambda d: d.current_url.endswith("/don-vi/quang-phu/2025"), what="the new year's form")
+    box = wait(d, lambda d: d.find_element(By.ID, "carried").is_displayed() and d.find_element(By.ID, "carried"), what="the carried note")
+    assert "Năm 2025 được chép từ tệp 2024.yaml" in box.text and "CẦN ĐIỀN" in box.text
+    notes = box.find_elements(By.CSS_SELECTOR, "li")
+    assert len(notes) == 4 and any("68/QĐ-UBND" in n.text for n in notes) and "⚠ 4 chỗ trong lời văn" in box.text
+    wait(d, settled, what="the first check")
+    assert "cần xem lại" in message_beside(d, "report.process_summary")  # beside the field as well
+    assert "tạm tính" in d.find_element(By.CSS_SELECTOR, "#verdicts h2").text
+    assert d.find_element(By.ID, "unit-level").text.endswith("chưa đủ dữ liệu (30 thành viên)")
+    d.find_element(By.ID, "carried-read").click()
+    assert not d.find_element(By.ID, "carried").is_displayed()
+    d.refresh()  # marked as read: not shown again for this version of the file
+    wait(d, lambda d: d.find_element(By.ID, "save-state").text == "Chưa có thay đổi.", what="the form again")
+    assert not d.find_element(By.ID, "carried").is_displayed()

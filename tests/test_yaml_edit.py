@@ -1,16 +1,21 @@
-"""Round-trip editing (`pipeline/sources/yaml_edit.py`): the edited values change, nothing else does."""
+"""Round-trip editing (`pipeline/sources/yaml_edit.py`): the edited values change, nothing else does — for
+`new-year` and `staff import` (set, add) and for the web editor's save (update: item-level list inserts and deletes,
+keys removed and added; `pipeline/web/data.py` decides how each value is written and checks it reads back)."""
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLE, EXAMPLE_TEXT
+from pipeline.commands.new_unit import new_unit
 from pipeline.core.problems import InputError
-from pipeline.sources.load import FILL, load
-from pipeline.sources.yaml_edit import Block, load_for_edit
+from pipeline.sources.load import FILL, load, load_text, parse
+from pipeline.sources.yaml_edit import Block, Document, load_for_edit
+from pipeline.web.data import Unsaved, kind_at, read_json, render_text
 
 SMALL = """\
 # đầu tệp: ghi chú của cán bộ
@@ -142,7 +147,7 @@ def test_a_change_that_would_alter_another_value_is_refused_naming_the_file(tmp_
 
     # an edit engine bug simulated: a replacement that also swallows the next key
     start = doc.text.index("Bình")
-    doc._edits.append(yaml_edit._Edit(start, doc.text.index("# trước"), "Bình\n", None, ("staff", 1, "name"), "Bình"))
+    doc._edits.append(yaml_edit._Edit(start, doc.text.index("# trước"), "Bình\n", "set", ("staff", 1, "name"), "Bình"))
     with pytest.raises(InputError) as exc:
         doc.save()
     assert str(path) in str(exc.value) and ".tmp" not in str(exc.value)
@@ -196,3 +201,199 @@ def test_the_example_edited_loads_and_keeps_every_line_but_the_edited_ones(tmp_p
     model = load(path).model
     assert model.report.number == "09/BC-UBND"
     assert model.indicators["2.1"].weaknesses == "Một số máy tính đã cũ (máy #3, #5), cần thay thế."
+
+
+# ---- item-level edits: delete, insert, update (the web editor's save)
+
+def _same_as_given(path, old, new):
+    return new
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("utf-16", "\r\n")])
+def test_update_deletes_and_inserts_items_and_keys_keeping_every_other_byte(tmp_path, encoding, newline):
+    path = _write(tmp_path, SMALL, encoding, newline)
+    before = path.read_bytes()
+    doc = load_for_edit(path)
+    new = copy.deepcopy(doc.data)
+    new["staff"].insert(0, {"name": "Chi", "position": "Kế toán"})
+    new["staff"][2]["position"] = "y"
+    new["report"]["summary_date"] = "07/01/2025"
+    del new["unit"]["place"]
+    new["team"]["members"].append({"id": "b", "name": "Bình"})
+    doc.update(doc.data, new, _same_as_given)
+    doc.save()
+    after = path.read_bytes()
+    assert after[:2] == before[:2]
+    text = after.decode(encoding)
+    assert text.count("\r\n") == (text.count("\n") if newline == "\r\n" else 0)
+    assert text.replace("\r\n", "\n") == SMALL.replace(
+        "  # người thứ nhất\n", "  # người thứ nhất\n  - name: Chi\n    position: Kế toán\n").replace(
+        "position: x   # ghi chú của Bình", "position: y   # ghi chú của Bình").replace(
+        "{name: UBND xã A, place: A}", "{name: UBND xã A}").replace(
+        "    - {id: a, name: *cb}\n", "    - {id: a, name: *cb}\n    - id: b\n      name: Bình\n").replace(
+        "  date: 08/01/2025  # ngày\n", "  date: 08/01/2025  # ngày\n  summary_date: 07/01/2025\n")
+    assert parse(text, "x")[0] == new
+
+
+def test_removing_an_item_removes_its_lines_only_and_an_anchor_in_it_is_written_out(tmp_path):
+    path = _write(tmp_path, SMALL)
+    doc = load_for_edit(path)
+    doc.delete(("staff", 0))  # An's item defines &cb, used by the team
+    new = doc.render()
+    assert new == SMALL.replace("  - name: &cb An\n    position: Công chức\n", "").replace("name: *cb}", 'name: "An"}')
+    doc = load_for_edit(path)
+    doc.delete(("staff", 1, "position"))
+    doc.delete(("report", "purpose"))
+    assert doc.render() == SMALL.replace("    position: x   # ghi chú của Bình\n", "").replace("  purpose: |   # A.2\n    cũ\n    dòng 2\n", "")
+
+
+def test_the_last_items_gone_leave_an_empty_list_not_an_empty_value(tmp_path):
+    path = _write(tmp_path, SMALL)
+    doc = load_for_edit(path)
+    new = copy.deepcopy(doc.data)
+    new["staff"] = []
+    new["team"]["members"] = []
+    doc.update(doc.data, new, _same_as_given)
+    out = doc.render()
+    assert "staff: []  # danh sách\n" in out and "  members: []\n" in out
+    assert parse(out, "x")[0]["staff"] == []
+
+
+def test_an_empty_value_is_filled_on_its_own_line():
+    text = "a:\nb: 1\nc:   # ghi chú\nd: 2\n"
+    doc = Document.of_text(text)
+    doc.set(("a",), "x")
+    doc.set(("c",), FILL)
+    doc.set(("b",), None)
+    assert doc.render() == "a: x\nb:\nc: CẦN ĐIỀN   # ghi chú\nd: 2\n"
+
+
+def test_an_edit_that_would_not_read_back_is_refused_before_writing(tmp_path):
+    path = _write(tmp_path, SMALL)
+    doc = load_for_edit(path)
+    doc.delete(("staff", 1))
+    doc._edits[-1].path = ("staff", 0)  # an engine bug simulated: the wrong item said to go
+    with pytest.raises(InputError, match="chưa ghi gì"):
+        doc.save()
+    assert path.read_text(encoding="utf-8") == SMALL
+
+
+# ---- the web editor's writing of the browser's values (pipeline/web/data.py)
+
+def test_an_untouched_document_gives_its_text_back(tmp_path):
+    scaffold = new_unit(tmp_path / "inputs", "Ủy ban nhân dân xã Tân Mỹ", 2025).read_text(encoding="utf-8")
+    for text in (EXAMPLE_TEXT, scaffold):
+        doc = Document.of_text(text, EXAMPLE)
+        assert render_text(text, read_json(text, EXAMPLE), EXAMPLE) == text
+        assert not doc.changed and doc.render() == text
+
+
+def test_other_indentations_are_kept():
+    text = ("regulation: tt24-2023  # bộ tiêu chí\nteam:\n    members:\n    -   id: a   # mã\n        name: A\n"
+            "        more:\n            x: 1\n")
+    doc = Document.of_text(text)
+    doc.update(parse(text, "x")[0], {"regulation": "tt24-2023", "team": {"members": [
+        {"id": "a", "name": "A", "more": {"x": 1}}, {"id": "b", "name": "B", "more": {"x": 2}}]}}, lambda path, old, new: new)
+    assert doc.render() == text + "    -   id: b\n        name: B\n        more:\n            x: 2\n"
+
+
+def _changed_lines(old: str, new: str) -> list[str]:
+    import difflib
+
+    return [line for line in difflib.ndiff(old.splitlines(), new.splitlines()) if line[:1] in "+-"]
+
+
+def test_one_value_changed_is_one_line_changed():
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["report"]["date"] = "09/01/2025"
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    changed = _changed_lines(EXAMPLE_TEXT, out)
+    assert len(changed) == 2 and "date: 09/01/2025" in changed[1] and "# ngày ký báo cáo" in changed[1]
+
+
+def test_a_removed_row_is_that_row():
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    gone = new["staff"].pop(4)
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    people = parse(out, "x")[0]["staff"]
+    assert [p["name"] for p in people] == [p["name"] for i, p in enumerate(data["staff"]) if i != 4]
+    assert out.count(gone["name"]) == EXAMPLE_TEXT.count(gone["name"]) - 1
+    assert all(line.startswith("-") for line in _changed_lines(EXAMPLE_TEXT, out))  # only lines taken away
+
+
+def test_values_are_written_as_typed_and_read_back_so(tmp_path):
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["unit"]["place"] = "no"              # YAML 1.1 would read a boolean
+    new["team"]["decision"]["number"] = "010"  # a number in a text field stays “010”
+    new["unit"]["short_name"] = "{2.4.phan_so}: “UBND” # không phải chú thích"
+    new["archive"] = "'VT'"
+    new["staff"][0]["name"] = "Nguyễn Thị Mỹ"  # NFC already; typed with a combining mark below it is normalised
+    new["staff"][1]["name"] = "Trần Văn Hu\u0309"
+    new["report"]["purpose"] = "Dòng một.\n\n- gạch đầu dòng: có dấu hai chấm\n  thụt lề"
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    m = load_text(out, EXAMPLE).model
+    assert m.unit.place == "no" and m.team.decision.number == "010" and m.archive == "'VT'"
+    assert m.unit.short_name == "{2.4.phan_so}: “UBND” # không phải chú thích"
+    assert m.staff[1].name == "Trần Văn Hủ"
+    assert m.report.purpose == "Dòng một.\n\n- gạch đầu dòng: có dấu hai chấm\n  thụt lề"
+    assert "purpose: |" in out  # free text with line breaks as a | block
+
+
+def test_yes_no_keeps_the_files_own_words():
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["staff"][0]["discipline"] = False
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)  # the example writes true/false
+    assert any("discipline: false" in line for line in _changed_lines(EXAMPLE_TEXT, out))
+    words = EXAMPLE_TEXT.replace(": true\n", ": có\n").replace(": false\n", ": không\n")
+    out = render_text(words, read_json(words, EXAMPLE) | {"staff": new["staff"]}, EXAMPLE)
+    assert any("discipline: không" in line for line in _changed_lines(words, out))
+
+
+def test_an_emptied_required_field_becomes_can_dien_and_an_optional_one_empty():
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["signer"]["name"] = ""
+    new["report"]["number"] = None
+    new["staff"].append({"name": "Lê Văn Tám", "position": None, "discipline": None, "training_completed": True, "digital_training": True,
+                         "language_certificate": False, "language_meets_job": False, "emulation_title": None, "learning_citizen": True})
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    _, _, problems, _ = parse(out, str(EXAMPLE))
+    assert sorted(p.field for p in problems) == ["signer.name", "staff[31].discipline", "staff[31].emulation_title"]
+    assert all(p.message.startswith("cần điền") for p in problems)
+    assert parse(out, "x")[0]["report"]["number"] is None
+
+
+def test_characters_the_loader_would_change_are_written_as_it_reads_them():
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["unit"]["place"] = "Quảng\x85Phú\x00"  # pasted from Word: NEL, NUL
+    out = render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    assert load_text(out, EXAMPLE).model.unit.place == "Quảng Phú"
+
+
+def test_what_does_not_read_back_as_typed_is_refused(monkeypatch):
+    import pipeline.web.data as webdata
+
+    data = read_json(EXAMPLE_TEXT, EXAMPLE)
+    new = copy.deepcopy(data)
+    new["unit"]["place"] = "Quảng Phú mới"
+    real = webdata.Leaf.__call__
+    monkeypatch.setattr(webdata.Leaf, "__call__", lambda self, path, old, value: "khác" if path == ("unit", "place") else real(self, path, old, value))
+    with pytest.raises(Unsaved) as exc:
+        render_text(EXAMPLE_TEXT, new, EXAMPLE)
+    assert exc.value.problems[0].field == "unit.place"
+
+
+def test_field_kinds_come_from_the_model():
+    assert kind_at(("year",)) == ("int", True)
+    assert kind_at(("staff", 3, "discipline")) == ("bool", True)
+    assert kind_at(("indicators", "2.4", "evidence", 0, "date")) == ("date", False)
+    assert kind_at(("report", "sheets_date")) == ("date", False)
+    assert kind_at(("report", "number")) == ("text", False)
+    assert kind_at(("staff_counts", "total")) == ("int", True)
+    assert kind_at(("indicators", "1.1", "met")) == ("bool", False)
+    assert kind_at(("nothing",)) == ("unknown", False)

@@ -6,26 +6,31 @@
     doc.set(("report", "purpose"), Block("…"))        # free text as a `|` block
     doc.set(("staff_counts",), people, key="staff")   # replace an entry and rename its key
     doc.add(("report",), "summary_date", "07/01/2025")  # a key the mapping does not have yet
+    doc.delete(("staff", 2))                          # one list item, or one `key: value` entry, with its lines
+    doc.insert(("staff",), 2, person)                 # a new list item before the third (len: at the end)
+    doc.update(old, new, leaf)                        # a whole new version (the web editor's save), see `update`
     doc.save()                                        # or doc.save_as(new_path) for a new file
 
 ruamel.yaml parses the file into events with their exact positions; each edit replaces the text of
-one value and nothing else, with the new value written by ruamel.yaml's emitter (block style, the
-file's indentation). So comments, key order, quoting, blank lines, anchors and aliases outside the
-edited values, line endings (CRLF stays CRLF), the encoding and its BOM stay byte for byte. An
-anchor defined in a replaced value and used elsewhere is written out at its uses, so that those keep
-meaning what they meant: an edit changes the value it names and no other.
+one value (or removes one entry's lines, or adds lines) and nothing else, with new values written by
+ruamel.yaml's emitter in block style at the file's own indentation (detected from the file). So comments,
+key order, quoting, blank lines, anchors and aliases outside the edited values, line endings (CRLF stays
+CRLF), the encoding and its BOM stay byte for byte. An anchor defined in a replaced or removed value and
+used elsewhere is written out at its uses, so that those keep meaning what they meant: an edit changes
+the value it names and no other.
 
 Before anything is written the new text is read by the loader itself (`pipeline.sources.load.parse`): it must
-parse, every edited value must read back as given (a name “2024-01-01” stays text, never a date), and
-every other value must read exactly as before; otherwise `InputError` names the file and line. The
-write is atomic: a temporary file in the target's own folder, then `os.replace` onto the real file a
-symlink points to (the link stays a link); the temporary file never outlives the call, and a file
-changed on disk since `load_for_edit` is not overwritten.
+parse, every edited value must read back as given (a name “2024-01-01” stays text, never a date), every
+removed entry must be gone and every other value must read exactly as before; otherwise `InputError`
+names the file and line. The write is atomic: a temporary file in the target's own folder, then
+`os.replace` onto the real file a symlink points to (the link stays a link); the temporary file never
+outlives the call, and a file changed on disk since `load_for_edit` is not overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import json
 import os
@@ -33,7 +38,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pipeline.core.problems import InputError, Path_, Problem, field_path
 from pipeline.sources.files import MAX_BYTES, Decoded, DecodeError, SourceError, decode, read_bytes
@@ -63,9 +68,20 @@ class _Edit:
     start: int
     end: int
     text: str
-    removed: Path_ | None  # the path whose old value is gone
-    path: Path_  # where the new value is
-    expect: Any
+    op: str  # set | add | delete | insert | "" (an alias written out: the meaning stays)
+    path: Path_  # in the file as read: set, delete: the value's; add: the mapping's + (key,); insert: the list's + (index,)
+    expect: Any = None  # what the loader must read there afterwards (set, add, insert)
+    key: str | None = None  # set: the key's new name
+
+
+class _Given:
+    """An edited value in the expected data: compared with what the loader reads as the edit wrote it."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+Leaf = Callable[[Path_, Any, Any], Any]  # (path in the new data, the file's own scalar there or None, new value) → value to write
 
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
@@ -83,7 +99,14 @@ class Document:
         self.data, self.lines, _, _ = parse(strip_controls(self.text), str(path))
         # the positions' text: same length as the file's, what ruamel's reader refuses made a space
         self._root = _tree(_CONTROLS.sub(" ", self.text))
+        self.indent = _indentation(self.text, self._root)
         self._edits: list[_Edit] = []
+
+    @classmethod
+    def of_text(cls, text: str, path: str | Path = "") -> "Document":
+        """A text not read from a file (UTF-8 without BOM when encoded), named `path` in problems."""
+        path = Path(path)
+        return cls(path, Path(os.path.realpath(path)), text.encode("utf-8"), Decoded(text, "utf-8", b""))
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, path: Path_, default: Any = None) -> Any:
@@ -123,9 +146,8 @@ class Document:
                 return self.add(path[:-1], key or path[-1], value)
             self._fail(path, "không tìm thấy trường này trong tệp để sửa")
         owner, node, keynode = located
-        new_path = path[:-1] + (key,) if key else path
         start, end, text = self._replacement(owner, node, keynode, value, key)
-        self._push(_Edit(start, end, text, path if key else None, new_path, value))
+        self._push(_Edit(start, end, text, "set", path, value, key))
 
     def add(self, parent: Path_, key: str, value: Any) -> None:
         """Add `key: value` at the end of the mapping at `parent` (a top-level one: `parent=()`)."""
@@ -138,15 +160,150 @@ class Document:
             inline = _flow(value)
             close = self.text.rindex("}", node.start, node.end)
             sep = ", " if node.items else ""
-            self._push(_Edit(close, close, f"{sep}{_flow_key(key)}: {inline}", None, parent + (key,), value))
+            self._push(_Edit(close, close, f"{sep}{_flow_key(key)}: {inline}", "add", parent + (key,), value))
             return
         col = node.items[0][0].col if node.items else 0
-        header, body = _render(value, col)
+        header, body = _render(value, col, self.indent)
         text = f"{_key_text(key)}:{header}" + "".join("\n" + line for line in body)
         at = _eol(self.text, node.end) if node.items else len(self.text.rstrip())
         if not node.items and not self.text.strip():
             at = 0
-        self._push(_Edit(at, at, ("\n" if at else "") + " " * col + text, None, parent + (key,), value))
+        self._push(_Edit(at, at, ("\n" if at else "") + " " * col + text, "add", parent + (key,), value))
+
+    def delete(self, path: Path_) -> None:
+        """Remove one entry: a list item, or a `key: value` of a mapping, with the lines it was written on
+        (comment lines above it stay). The last entry of a collection becomes `[]` or `{}`."""
+        path = tuple(path)
+        located = self._locate(path) if path else None
+        if located is None:
+            self._fail(path, "không tìm thấy trường này trong tệp để xóa")
+        _, node, keynode = located
+        parent = self._locate(path[:-1])[1] if len(path) > 1 else self._root
+        entries = [(k.start, v) for k, v in parent.items] if parent.kind == "map" else \
+            [(self._dash(item), item) for item in parent.items]
+        at = next(i for i, (_, v) in enumerate(entries) if v is node)
+        if len(entries) == 1:  # a block collection cannot be empty: the value becomes [] or {}
+            if len(path) == 1:
+                self._fail(path, "không xóa được trường duy nhất của tệp")
+            return self.set(path[:-1], [] if parent.kind == "seq" else {})
+        text = self.text
+        begin, end = entries[at][0], max(node.end, keynode.end if keynode is not None else 0)
+        if parent.style == "flow" or node.flow:
+            if at + 1 < len(entries):  # up to the next entry, its comma with it
+                start, stop = begin, entries[at + 1][0]
+            else:  # from the end of the entry before, its comma with it
+                start, stop = entries[at - 1][1].end, end
+        else:
+            line = text.rfind("\n", 0, begin) + 1
+            if text[line:begin].strip():  # `- name: A` (the first key of a list item): the next key takes its place
+                if at + 1 == len(entries):
+                    self._fail(path, "không xóa được trường này (viết chung dòng với trường khác); sửa bằng Notepad")
+                start, stop = begin, entries[at + 1][0]
+            else:
+                start, stop = line, _eol(text, end)
+                if text.startswith("\r\n", stop):
+                    stop += 2
+                elif text.startswith("\n", stop):
+                    stop += 1
+                elif start:  # the file's last line: the line break before it goes
+                    start -= 2 if text[start - 2:start] == "\r\n" else 1
+        self._push(_Edit(start, stop, "", "delete", path))
+
+    def insert(self, path: Path_, index: int, value: Any) -> None:
+        """Add `value` to the list at `path` before its item `index` (as the file has them; `len` appends)."""
+        path = tuple(path)
+        located = self._locate(path) if path else None
+        if located is None or located[1].kind != "seq":
+            self._fail(path, "không thêm được mục vào chỗ này (không phải danh sách)")
+        node = located[1]
+        items, text = node.items, self.text
+        if not 0 <= index <= len(items):
+            self._fail(path, "không thêm được mục vào chỗ này")
+        if node.style == "flow" or node.flow:
+            inline = _flow(value)
+            if not items:
+                at, piece = text.rindex("]", node.start, node.end), inline
+            elif index < len(items):
+                at, piece = items[index].start, inline + ", "
+            else:
+                at, piece = items[-1].end, ", " + inline
+            self._push(_Edit(at, at, piece, "insert", path + (index,), value))
+            return
+        dash = self._dash(items[0])
+        line = text.rfind("\n", 0, dash) + 1
+        if text[line:dash].strip():
+            self._fail(path, "không thêm được mục vào danh sách này (viết chung dòng với mục khác); sửa bằng Notepad")
+        lines = _render_item(value, _col(text, dash), self.indent)
+        if index == 0:  # before the first item's line (comment lines above it stay above the list)
+            self._push(_Edit(line, line, "\n".join(lines) + "\n", "insert", path + (0,), value))
+        else:  # right after the item before it (comments above the next item stay with that item)
+            at = _eol(text, items[index - 1].end)
+            self._push(_Edit(at, at, "".join("\n" + x for x in lines), "insert", path + (index,), value))
+
+    def update(self, old: Any, new: dict, leaf: Leaf) -> None:
+        """Make the file hold `new` where it held `old` (both plain data in the caller's terms, e.g. the web
+        form's JSON; `old` is what the file read as). Only what differs is touched: an equal value keeps its
+        text, quotes and style; a mapping's missing key is deleted and a new one added; lists are matched item by
+        item (difflib), so removing the third person removes that item and its lines, not the last one. `leaf`
+        decides how each new scalar is written (None: an absent optional field, not added)."""
+        if self._root.kind != "map" or not isinstance(new, dict):
+            raise TypeError("the document must be a mapping")
+        self._update_map(self._root, old if isinstance(old, dict) else {}, new, (), (), leaf)
+
+    def _update_map(self, node: _Node, old: dict, new: dict, at: Path_, path: Path_, leaf: Leaf) -> None:
+        """`at`: the path in the file as read (for the edits), `path`: in the new data (for `leaf`)."""
+        from pipeline.core.textnorm import clean_text
+
+        written = {}
+        for k, v in node.items:
+            if k.kind == "scalar" and not (k.value == "<<" and not k.style):
+                written.setdefault(clean_text(k.value or "").strip(), v)
+        if not new and written and at:
+            return self.set(at, {})
+        for key in [k for k in written if k not in new]:
+            self.delete(at + (key,))
+        for key, value in new.items():
+            if key in old and _plain_same(old[key], value):
+                continue
+            if key in written:
+                self._update_value(written[key], old.get(key), value, at + (key,), path + (key,), leaf)
+            else:  # not written in the file (or only merged in with `<<`): added, where it wins
+                stored = _leafed(value, path + (key,), leaf)
+                if stored is not None:
+                    self.add(at, key, stored)
+
+    def _update_value(self, node: _Node, old: Any, new: Any, at: Path_, path: Path_, leaf: Leaf) -> None:
+        if isinstance(new, dict) and node.kind == "map" and isinstance(old, dict):
+            return self._update_map(node, old, new, at, path, leaf)
+        if isinstance(new, list) and node.kind == "seq" and isinstance(old, list) and len(old) == len(node.items):
+            return self._update_seq(node, old, new, at, path, leaf)
+        if isinstance(new, (dict, list)):
+            return self.set(at, _leafed(new, path, leaf))
+        mine = None
+        if node.kind == "scalar":
+            mine = Block(node.value or "") if node.style in ("|", ">") else node.value
+        self.set(at, leaf(path, mine, new))
+
+    def _update_seq(self, node: _Node, old: list, new: list, at: Path_, path: Path_, leaf: Leaf) -> None:
+        if not new:
+            return self.set(at, [])
+        mark = len(self._edits)
+        try:
+            keys_old = [json.dumps(o, sort_keys=True, ensure_ascii=False, default=str) for o in old]
+            keys_new = [json.dumps(n, sort_keys=True, ensure_ascii=False, default=str) for n in new]
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes():
+                if tag == "equal":
+                    continue
+                common = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+                for k in range(common):  # the common part of a replacement is updated in place
+                    self._update_value(node.items[i1 + k], old[i1 + k], new[j1 + k], at + (i1 + k,), path + (j1 + k,), leaf)
+                for i in range(i1 + common, i2):
+                    self.delete(at + (i,))
+                for j in range(j1 + common, j2):
+                    self.insert(at, i1 + common, _leafed(new[j], path + (j,), leaf))
+        except InputError:  # a layout the item edits cannot handle: the whole list is written anew
+            del self._edits[mark:]
+            self.set(at, _leafed(new, path, leaf))
 
     def replace_text(self, path: Path_, value: str) -> None:
         """Replace a text value, keeping its style when it was a `|`/`>` block (new text as a block)."""
@@ -158,6 +315,10 @@ class Document:
     def changed(self) -> bool:
         return bool(self._edits)
 
+    def _dash(self, item: _Node) -> int:
+        """Where the `-` of a block list item is (a flow item: where it starts)."""
+        return item.start if item.flow else self.text.rindex("-", 0, item.start)
+
     def render(self) -> str:
         """The new text (the file's own line endings), checked as `save` checks it."""
         text = self._splice()
@@ -167,11 +328,16 @@ class Document:
     def _splice(self) -> str:
         text = self.text
         edits = list(enumerate(self._edits + self._anchor_edits()))
-        for _, e in sorted(edits, key=lambda ie: (ie[1].start, ie[0]), reverse=True):
+        # from the end back; at one place a replacement goes first, so that text added there stays before it
+        for _, e in sorted(edits, key=lambda ie: (ie[1].start, ie[1].end > ie[1].start, ie[0]), reverse=True):
             # written parts use "\n": they take the file's line ending (a copied "\r\n" stays one)
             piece = re.sub(r"\r?\n", self.newline, e.text) if self.newline != "\n" else e.text
             text = text[: e.start] + piece + text[e.end:]
         return text
+
+    def encoded(self) -> bytes:
+        """The new file's bytes (its encoding, BOM and line endings), checked as `save` checks them."""
+        return self._bytes()
 
     def save(self) -> Path:
         """Write the edits back onto the file (through a symlink, onto its target); returns the real path."""
@@ -245,7 +411,7 @@ class Document:
         anchor = ""  # an anchor goes with its old value (its aliases are written out, see _anchor_edits)
         later_line = node.line > _line(text, owner)
         block_below = later_line and node.kind in ("map", "seq") and not node.anchor
-        header, body = _render(value, max(node.col - 2, owner_col) if block_below else owner_col)
+        header, body = _render(value, max(node.col - 2, owner_col) if block_below else owner_col, self.indent)
         if block_below and body and not header.strip():
             # block collection to block collection: from the first entry's line (the key's line and the
             # comments above the first entry stay)
@@ -253,6 +419,8 @@ class Document:
             start, end, new = text.rindex("\n", 0, node.start) + 1, _eol(text, node.end), "\n".join(body)
         elif later_line:
             start, end = owner + 1, node.end
+            if node.kind in ("map", "seq") and text[end:_eol(text, end)].strip().startswith("#"):
+                end = _eol(text, end)  # a comment after the last old entry belonged to it and goes with it
             m = re.search(r"\s+#.*$", text[owner + 1: _eol(text, owner)])
             new = anchor + header + (m.group(0) if m else "") + "".join("\n" + line for line in body)
         else:  # the old value starts on the key's line
@@ -297,41 +465,72 @@ class Document:
         return out
 
     def _verify(self, text: str) -> None:
-        """The loader reads the new text; edited values read as given; everything else as before."""
+        """The loader reads the new text; edited values read as given, removed ones are gone, added ones there;
+        everything else reads as before."""
         from pipeline.sources.load import parse, strip_controls
 
         data, lines, _, _ = parse(strip_controls(text), str(self.path))
-        edited = {e.path: e for e in self._edits}
-        removed = {e.removed for e in self._edits if e.removed}
 
         def bad(path: Path_, message: str):
             raise InputError([Problem(str(self.path), lines.get(path) or self.line_of(path), field_path(path), message)])
 
-        def walk(old: Any, new: Any, path: Path_) -> None:
-            if path in edited:
-                if not _same(_expected(edited[path].expect), new, loose=True):
-                    bad(path, f"sau khi sửa, giá trị đọc lại là {_shown(new)}, không phải {_shown(edited[path].expect)} — chưa ghi gì")
+        def walk(want: Any, got: Any, path: Path_) -> None:
+            if isinstance(want, _Given):
+                if not _same(_expected(want.value), got, loose=True):
+                    bad(path, f"sau khi sửa, giá trị đọc lại là {_shown(got)}, không phải {_shown(want.value)} — chưa ghi gì")
                 return
-            if isinstance(old, dict) and isinstance(new, dict):
-                for k in set(old) | set(new):
-                    p = path + (k,)
-                    if p in removed:
-                        continue
-                    if p in edited:
-                        walk(old.get(k), new.get(k), p)
-                    elif k not in old or k not in new:
-                        bad(p, "sau khi sửa, một trường khác bị mất hoặc thêm vào — chưa ghi gì")
-                    else:
-                        walk(old[k], new[k], p)
+            if isinstance(want, dict) and isinstance(got, dict):
+                for k in list(want) + [k for k in got if k not in want]:
+                    if k not in want or k not in got:
+                        bad(path + (k,), "sau khi sửa, một trường khác bị mất hoặc thêm vào — chưa ghi gì")
+                    walk(want[k], got[k], path + (k,))
                 return
-            if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-                for i, (a, b) in enumerate(zip(old, new)):
+            if isinstance(want, list) and isinstance(got, list):
+                if len(want) != len(got):
+                    bad(path, f"sau khi sửa, danh sách có {len(got)} mục, không phải {len(want)} — chưa ghi gì")
+                for i, (a, b) in enumerate(zip(want, got)):
                     walk(a, b, path + (i,))
                 return
-            if not _same(old, new):
-                bad(path, f"sau khi sửa, giá trị này đổi từ {_shown(old)} thành {_shown(new)} — chưa ghi gì")
+            if not _same(want, got):
+                bad(path, f"sau khi sửa, giá trị này đổi từ {_shown(want)} thành {_shown(got)} — chưa ghi gì")
 
-        walk(self.data, data, ())
+        walk(self._expected_data(), data, ())
+
+    def _expected_data(self) -> Any:
+        """What the loader must read after the edits: the data as read, with each edit applied (edited values
+        as `_Given`); paths are the file's as read, list positions those before any insert or delete."""
+        sets = {e.path: e for e in self._edits if e.op == "set"}
+        gone = {e.path for e in self._edits if e.op == "delete"}
+        added: dict[Path_, list] = {}
+        inserted: dict[Path_, list] = {}
+        for e in self._edits:
+            if e.op == "add":
+                added.setdefault(e.path[:-1], []).append((e.path[-1], e.expect))
+            elif e.op == "insert":
+                inserted.setdefault(e.path, []).append(e.expect)
+
+        def build(value: Any, path: Path_) -> Any:
+            if path in sets:
+                return _Given(sets[path].expect)
+            if isinstance(value, dict):
+                out = {}
+                for k, v in value.items():
+                    p = path + (k,)
+                    if p not in gone:
+                        out[sets[p].key if p in sets and sets[p].key else k] = build(v, p)
+                for k, v in added.get(path, []):
+                    out[k] = _Given(v)
+                return out
+            if isinstance(value, list):
+                out = []
+                for i, v in enumerate(value):
+                    out += [_Given(x) for x in inserted.get(path + (i,), [])]
+                    if path + (i,) not in gone:
+                        out.append(build(v, path + (i,)))
+                return out + [_Given(x) for x in inserted.get(path + (len(value),), [])]
+            return value
+
+        return build(self.data, ())
 
 
 def _collect(node: _Node, defs: list, aliases: list) -> None:
@@ -410,6 +609,12 @@ def _tree(text: str) -> _Node:
             parent.items.append(node)
         elif pending:
             k = pending.pop()
+            if node.kind == "scalar" and not node.value and node.style is None and not node.anchor:
+                # an empty value (`key:` then a line break): ruamel puts it where the next token starts
+                colon = text.find(":", k.end)
+                if 0 <= colon < node.start:
+                    node.start = node.end = colon + 1
+                    node.line, node.col = _line(text, colon), _col(text, colon + 1)
             plain = k.kind == "scalar" and parent.path is not None and not (k.value == "<<" and not k.style)
             node.path = parent.path + (clean_text(k.value or "").strip(),) if plain else None
             parent.items.append((k, node))
@@ -462,12 +667,48 @@ def _eol(text: str, index: int) -> int:
 
 
 # -- writing values -------------------------------------------------------------------------------
-def _yaml():
+_INDENT = (2, 4, 2)  # ruamel.yaml's (mapping, sequence, offset): the scaffold's, for a file that shows none
+
+
+def _indentation(text: str, root: _Node) -> tuple[int, int, int]:
+    """The file's own indentation, the most common of each kind: a mapping's keys under their parent key, a
+    list's `-` under its key, and an item's text after its `-`."""
+    from collections import Counter
+
+    maps, dashes, after = Counter(), Counter(), Counter()
+
+    def walk(node: _Node) -> None:
+        if node.kind == "map" and node.style != "flow":
+            for k, v in node.items:
+                if v.style == "flow" or not v.items or v.line == k.line:
+                    pass
+                elif v.kind == "map":
+                    maps[v.items[0][0].col - k.col] += 1
+                elif v.kind == "seq":
+                    dash = text.rindex("-", 0, v.items[0].start)
+                    dashes[_col(text, dash) - k.col] += 1
+                    first = v.items[0]
+                    if first.line == _line(text, dash) and first.kind in ("map", "scalar") and first.value != "":
+                        after[first.col - _col(text, dash)] += 1
+        for item in node.items:
+            for n in (item if isinstance(item, tuple) else (item,)):
+                walk(n)
+
+    walk(root)
+    m = maps.most_common(1)[0][0] if maps else _INDENT[0]
+    o = dashes.most_common(1)[0][0] if dashes else _INDENT[2]
+    c = after.most_common(1)[0][0] if after else _INDENT[1] - _INDENT[2]
+    if m < 1 or o < 0 or c < 2:
+        return _INDENT
+    return m, o + c, o
+
+
+def _yaml(indent: tuple[int, int, int] = _INDENT):
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
     y.width = 1 << 30  # never fold a long line
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
     y.allow_unicode = True
     return y
 
@@ -490,16 +731,44 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _render(value: Any, col: int) -> tuple[str, list[str]]:
+def _render(value: Any, col: int, indent: tuple[int, int, int] = _INDENT) -> tuple[str, list[str]]:
     """(what follows the colon on the key's line, the lines below it indented from `col`)."""
     buf = io.StringIO()
-    _yaml().dump({"k": _plain(value)}, buf)
+    _yaml(indent).dump({"k": _plain(value)}, buf)
     lines = buf.getvalue().rstrip("\n").split("\n")
     header = lines[0][2:]  # after "k:"
     body = [(" " * col + line) if line.strip() else "" for line in lines[1:]]
     if not body:
-        header = " " + _safe_scalar(value, header.strip())
+        written = _safe_scalar(value, header.strip())
+        header = " " + written if written else ""
     return header, body
+
+
+def _render_item(value: Any, col: int, indent: tuple[int, int, int]) -> list[str]:
+    """The lines of a new list item, its `-` at `col`."""
+    buf = io.StringIO()
+    _yaml(indent).dump({"k": [_plain(value)]}, buf)
+    lines = buf.getvalue().rstrip("\n").split("\n")[1:]
+    return [(" " * col + line[indent[2]:]) if line.strip() else "" for line in lines]
+
+
+def _leafed(value: Any, path: Path_, leaf: Leaf) -> Any:
+    """A new part of the data as `update` writes it: each scalar as `leaf` says, a mapping's None left out."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            stored = _leafed(v, path + (k,), leaf)
+            if stored is not None:
+                out[k] = stored
+        return out
+    if isinstance(value, list):
+        return [_leafed(v, path + (i,), leaf) for i, v in enumerate(value)]
+    return leaf(path, None, value)
+
+
+def _plain_same(a: Any, b: Any) -> bool:
+    """Equal as plain data (the caller's own terms: `update`'s old and new)."""
+    return json.dumps(a, sort_keys=True, ensure_ascii=False, default=str) == json.dumps(b, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _safe_scalar(value: Any, written: str) -> str:
@@ -545,12 +814,14 @@ def _key_text(key: str) -> str:
 
 
 # -- files ----------------------------------------------------------------------------------------
-def load_for_edit(path: str | Path) -> Document:
-    """Open an input for editing: its bytes read safely, decoded as the loader decodes them, parsed."""
+def load_for_edit(path: str | Path, raw: bytes | None = None) -> Document:
+    """Open an input for editing: its bytes read safely, decoded as the loader decodes them, parsed. `raw`: the
+    bytes of `path` as an editor read them earlier (the web form's version); `save` then writes only if the file
+    still holds them."""
     path = Path(path)
     real = Path(os.path.realpath(path))
     try:
-        raw = read_bytes(path)
+        raw = read_bytes(path) if raw is None else raw
         decoded = decode(raw)
     except SourceError as exc:
         raise InputError([Problem(str(path), None, "", str(exc).removeprefix(f"{path}: "))]) from None

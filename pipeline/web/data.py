@@ -1,8 +1,9 @@
 """The web editor's data: an input file as the browser edits it (plain JSON), and back.
 
-The browser sends the whole year as JSON; `render_text` writes it onto the officer's YAML with
-`yaml_edit` (comments and layout kept) and checks that the loader reads back exactly what the
-officer typed, so what the browser shows, what it saves and what `validate` reads are one thing.
+The browser sends the whole year as JSON; `render` writes it onto the officer's YAML with the project's
+one round-trip editor (`pipeline.sources.yaml_edit`: comments, layout, line endings, encoding and BOM kept)
+and checks that the loader reads back exactly what the officer typed, so what the browser shows, what it
+saves and what `validate` reads are one thing.
 `check_text` then runs the library's own checks (`load_text` + `assess_loaded`): the messages
 beside the fields are validate's, with their field paths.
 
@@ -17,14 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, get_origin
 
 from pydantic import BaseModel
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from pipeline.core.problems import InputError, PipelineError, Problem, field_path
 from pipeline.core.textnorm import clean_text
@@ -32,58 +30,23 @@ from pipeline.core.vocab import yes_no
 from pipeline.rules.assess import assess_loaded
 from pipeline.rules.evaluate import Assessment
 from pipeline.sources.load import FILL, Int, Loaded, load_text, parse, strip_controls
-from pipeline.sources.model import DossierInput
-from pipeline.web.yaml_edit import Document
+from pipeline.sources.yaml_edit import Block, Document
+from pipeline.web.fields import _shape, _type, type_at  # noqa: F401  (type_at: the partial verdicts')
 
 BLOCK_KEYS = {"description", "strengths", "weaknesses", "general_situation", "purpose", "process_summary", "other_conclusions"}
 _DIGITS = re.compile(r"[+-]?[0-9]+")
 
 
-def _unwrap(t) -> tuple[Any, bool]:
-    """(inner type, may be None) with Annotated and Optional removed."""
-    nullable = False
-    while True:
-        origin = get_origin(t)
-        if origin is typing.Annotated:
-            t = get_args(t)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in get_args(t) if a is not type(None)]
-            nullable = nullable or len(args) < len(get_args(t))
-            t = args[0] if len(args) == 1 else t
-            if len(args) != 1:
-                return t, nullable
-        else:
-            return t, nullable
-
-
 def kind_at(path: tuple) -> tuple[str, bool]:
     """(kind, required) of the field at `path`: kind is int, bool, date, text, list, map or unknown."""
-    shape = tuple(0 if isinstance(p, int) else "*" if i and path[i - 1] in ("indicators", "criteria") and i == 1 else p
-                  for i, p in enumerate(path))
-    return _kind(shape)
+    return _kind(_shape(path))
 
 
 @functools.lru_cache(maxsize=4096)
 def _kind(path: tuple) -> tuple[str, bool]:
-    t: Any = DossierInput
-    required = True
-    for part in path:
-        t, _ = _unwrap(t)
-        origin = get_origin(t)
-        if isinstance(part, int):
-            if origin is not list:
-                return "unknown", False
-            t, required = get_args(t)[0], True
-        elif origin is dict:
-            t, required = get_args(t)[1], True
-        elif isinstance(t, type) and issubclass(t, BaseModel):
-            info = t.model_fields.get(part)
-            if info is None:
-                return "unknown", False
-            t, required = info.annotation, info.is_required()
-        else:
-            return "unknown", False
-    t, _ = _unwrap(t)
+    t, required = _type(path)
+    if t is None:
+        return "unknown", False
     origin = get_origin(t)
     if t is bool:
         return "bool", required
@@ -161,8 +124,8 @@ class Leaf:
         new = strip_controls(new)  # what the loader would do to the file: NUL dropped, NEL and U+2028 as spaces
         if kind == "int" and _DIGITS.fullmatch(new.strip()):
             return int(new.strip())
-        if "\n" in new.strip() or (path and path[-1] in BLOCK_KEYS and isinstance(old, (LiteralScalarString, FoldedScalarString))):
-            return LiteralScalarString(new.strip("\n") + "\n")
+        if "\n" in new.strip() or (path and path[-1] in BLOCK_KEYS and isinstance(old, Block)):
+            return Block(new.strip("\n"))
         return new
 
 
@@ -203,15 +166,15 @@ def _first_difference(a: Any, b: Any, path: tuple = ()) -> tuple | None:
     return None if a == b else path
 
 
-def render_text(base: str, new: dict, path: Path) -> str:
-    """`base` (the file's text) with the browser's data `new` written in; the loader must read back what was meant."""
-    old = read_json(base, path)
-    doc = Document(base)
-    doc.update(old, new, Leaf(_booleans(base)))
-    text = doc.dump()
+def render(doc: Document, new: dict, path: Path) -> str:
+    """The browser's data `new` written onto `doc` (the file as opened, its edits kept in `doc` for saving);
+    returns the new text. The editor's own check and then this one: the loader must read back what was meant."""
+    base = doc.text
     try:
-        back = read_json(text, path)
-    except InputError as exc:  # not expected: the tree was written by the YAML library itself
+        doc.update(read_json(strip_controls(base), path), new, Leaf(_booleans(base)))
+        text = doc.render()
+        back = read_json(strip_controls(text), path)
+    except InputError as exc:  # an edit that would not read back as typed: nothing is written
         raise Unsaved(exc.problems) from None
     where = _first_difference(normal(new), normal(back))
     if where is not None:
@@ -220,13 +183,20 @@ def render_text(base: str, new: dict, path: Path) -> str:
     return text
 
 
+def render_text(base: str, new: dict, path: Path) -> str:
+    """`render` onto a text not read from a file."""
+    return render(Document.of_text(base, path), new, path)
+
+
 @dataclass
 class Checked:
-    """What the browser shows beside the form: every problem (validate's words), and the verdicts when they can be computed."""
+    """What the browser shows beside the form: every problem (validate's words), and the verdicts when they can be
+    computed — all of them, or while only CẦN ĐIỀN remain those already judged (`partial`)."""
 
     problems: list[Problem]
     loaded: Loaded | None = None
     assessment: Assessment | None = None
+    partial: dict | None = None
 
 
 def check_text(text: str, path: Path) -> Checked:
@@ -234,7 +204,15 @@ def check_text(text: str, path: Path) -> Checked:
     try:
         loaded = load_text(text, path)
     except InputError as exc:
-        return Checked(list(exc.problems))
+        from pipeline.web.partial import partial_verdicts
+
+        problems = list(exc.problems)
+        try:
+            data, lines, _, text_lines = parse(strip_controls(text), str(path))
+        except InputError:
+            return Checked(problems)
+        problems += carried_in_text(path, data, lines, text_lines)  # as `dvht validate` lists them with the CẦN ĐIỀN
+        return Checked(problems, partial=partial_verdicts(data, problems))
     try:
         loaded, assessment = assess_loaded(loaded)
     except InputError as exc:
@@ -250,11 +228,97 @@ def check_text(text: str, path: Path) -> Checked:
     return Checked(list(loaded.warnings), loaded, assessment)
 
 
+def carried_in_text(path: Path, data: dict, lines: dict, text_lines: dict) -> list[Problem]:
+    """The warnings `validate` gives a year that does not load yet (`validate.carried_in_file`) for dates and document
+    numbers of an earlier year left in its prose, on a text not saved yet."""
+    from pipeline.rules.validate import carried_in, raw_texts
+
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        return []
+    return carried_in(Loaded(Path(path), None, lines, text_lines=text_lines), int(year), raw_texts(data))  # type: ignore[arg-type]
+
+
+def carried_over(path: Path, raw: bytes) -> dict | None:
+    """When `raw` is the year exactly as `new-year` made it from the unit's latest earlier year (nothing saved onto it
+    since): what the page says about it, as `dvht new-year` prints it — the earlier file, and each place of the
+    prose that still holds a date or a document number of that year. None otherwise."""
+    from pipeline.commands.new_unit import Refused
+    from pipeline.commands.new_year import NoEarlierYear, carry, latest, left_in_prose
+
+    try:
+        year = int(path.stem)
+        source = latest(path.parent, before=year)
+        if carry(source, year).encoded() != raw:
+            return None
+    except (ValueError, NoEarlierYear, Refused, InputError, OSError):
+        return None
+    return {"source": source.name, "year": year, "notes": left_in_prose(path, source)}
+
+
+_TOP_KEY = re.compile(r"[^\s#\-.][^\n]*?:(\s|$)")  # a line that starts a top-level `key:` block
+
+
+def syntax_problems(text: str, path: Path, first: list[Problem]) -> tuple[list[Problem], str]:
+    """The loader stops at the first YAML syntax error (`first`); after it, each later top-level block (`unit:`,
+    `team:`, `staff:`…) is read on its own, at its own lines, so that the officer sees its error too. Returns every
+    problem found and what cannot be seen yet, in words: an error in the block of the first one (the parser cannot
+    go on inside it), and after an unclosed quote or bracket nothing, since the rest may be part of it."""
+    syntax = [p for p in first if p.message.startswith("lỗi cú pháp YAML") and p.line]
+    if len(syntax) != 1:
+        return first, ""
+    at = syntax[0].line
+    if any(word in syntax[0].message for word in ("kết thúc giữa chừng", "chưa được đóng", "nhiều tài liệu")):
+        return first, (f"Sau dòng {at} máy chưa đọc được: phần còn lại của tệp có thể thuộc chỗ lỗi này. "
+                       "Sửa lỗi này rồi tải lại trang để xem còn lỗi nào khác.")
+    lines = text.split("\n")
+    starts = [i + 1 for i, line in enumerate(lines) if _TOP_KEY.match(line)]
+    later = [n for n in starts if n > at]
+    found = list(first)
+    for k, start in enumerate(later):
+        end = later[k + 1] - 1 if k + 1 < len(later) else len(lines)
+        block = "\n" * (start - 1) + "\n".join(lines[start - 1:end]) + "\n"
+        try:
+            parse(block, str(path))
+        except InputError as exc:
+            found += [p for p in exc.problems if p.message.startswith("lỗi cú pháp YAML") and "alias" not in p.message]
+    block_of_first = max([n for n in starts if n <= at], default=1)
+    return found, (f"Máy đọc tiếp từng khối sau lỗi ở dòng {at}; một lỗi khác trong cùng khối với nó (từ dòng {block_of_first}) "
+                   "chỉ thấy được sau khi sửa lỗi đó — sửa rồi tải lại trang.")
+
+
 def read_input(path: Path) -> str:
     """The file's text as the loader decodes it (raises InputError for bytes it refuses)."""
     from pipeline.sources.load import read_text
 
     return read_text(path)
+
+
+def text_of(raw: bytes) -> str:
+    """The text of an input's bytes as the loader reads it (raises DecodeError)."""
+    from pipeline.sources.files import decode
+
+    return strip_controls(decode(raw).text)
+
+
+def read_version(path: Path) -> tuple[bytes, str]:
+    """(the file's bytes, its text as the loader reads it); raises InputError for a file the loader refuses to read."""
+    from pipeline.sources.files import DecodeError, SourceError, read_bytes
+
+    try:
+        raw = read_bytes(path)
+        return raw, text_of(raw)
+    except SourceError as exc:
+        raise InputError([Problem(str(path), None, "", str(exc).removeprefix(f"{path}: "))]) from None
+    except DecodeError as exc:
+        raise InputError([Problem(str(path), exc.line, "", exc.message)]) from None
+
+
+def open_version(path: Path, raw: bytes) -> Document:
+    """`raw` (the bytes of `path` as a browser opened them) ready for editing; raises InputError for bytes the loader refuses."""
+    from pipeline.sources.yaml_edit import load_for_edit
+
+    return load_for_edit(path, raw=raw)
 
 
 def backup(path: Path) -> Path:
@@ -264,21 +328,6 @@ def backup(path: Path) -> Path:
     target = folder / f"{path.stem}-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}{path.suffix}"
     target.write_bytes(path.read_bytes())
     return target
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the file, then replace it in one step: a failure leaves the old file whole."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _plain(value: Any, path: tuple, leaf: Leaf, filled: set[str]) -> Any:

@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.core.problems import InputError, Problem
 from pipeline.sources.files import UNIT, year_files  # the one naming rule of units and years
+from pipeline.sources.yaml_edit import write_atomic
 from pipeline.web import data as webdata
 from pipeline.web.meta import form_meta, verdicts
 
@@ -39,8 +40,8 @@ COOKIE = "dvht_token"
 MERGED = "ho-so-tu-danh-gia.pdf"
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def sha(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 @dataclass
@@ -57,17 +58,22 @@ class State:
     outputs: Path
     token: str
     port: int = 0
-    opened: dict[str, str] = field(default_factory=dict)  # sha → text of each version a browser opened or saved
+    # sha → (bytes, text) of each version a browser opened or saved: a save edits those bytes, so that the file keeps
+    # its encoding, BOM and line endings
+    opened: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     builds: dict[str, BuildJob] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def remember(self, text: str) -> str:
-        key = sha(text)
+    def remember(self, raw: bytes, text: str) -> str:
+        key = sha(raw)
         with self.lock:
-            self.opened[key] = text
+            self.opened[key] = (raw, text)
             while len(self.opened) > 200:
                 self.opened.pop(next(iter(self.opened)))
         return key
+
+    def version(self, key) -> tuple[bytes, str] | None:
+        return self.opened.get(str(key))
 
 
 def problem_json(p: Problem) -> dict:
@@ -130,14 +136,19 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         path = _path_or_none(input_path, unit, year)
         if path is None or not path.is_file():
             return JSONResponse({"error": "Không có tệp này."}, status_code=404)
+        text = None
         try:
-            text = webdata.read_input(path)
+            raw, text = webdata.read_version(path)
             value = webdata.read_json(text, path)
         except InputError as exc:
+            problems, note = webdata.syntax_problems(text, path, list(exc.problems)) if text is not None else (list(exc.problems), "")
             return JSONResponse({"error": "Tệp có lỗi cú pháp, chưa mở được trong trình duyệt; sửa bằng Notepad theo hướng dẫn dưới đây rồi tải lại trang.",
-                                 "problems": [problem_json(p) for p in exc.problems]}, status_code=422)
-        base = state.remember(text)
-        return JSONResponse({"data": value, "base": base, **_checked(text, path)})
+                                 "problems": [problem_json(p) for p in problems], "note": note}, status_code=422)
+        base = state.remember(raw, text)
+        carried = webdata.carried_over(path, raw)
+        if carried is not None:
+            carried["notes"] = [problem_json(p) for p in carried["notes"]]
+        return JSONResponse({"data": value, "base": base, "carried": carried, **_checked(text, path)})
 
     async def api_check(request: Request):
         unit, year = request.path_params["unit"], request.path_params["year"]
@@ -145,10 +156,10 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         body = await _json(request)
         if path is None or body is None or not isinstance(body.get("data"), dict):
             return JSONResponse({"error": "Yêu cầu không hợp lệ."}, status_code=400)
-        base = state.opened.get(str(body.get("base")))
+        base = state.version(body.get("base"))
         if base is None:
             return JSONResponse({"error": "Trang đã cũ (máy đã khởi động lại?); tải lại trang."}, status_code=409)
-        return JSONResponse(_answer(webdata.check_data(base, body["data"], path)))
+        return JSONResponse(_answer(webdata.check_data(base[1], body["data"], path)))
 
     async def api_save(request: Request):
         from pipeline.build.outputs import BuildLocked, Lock
@@ -158,41 +169,56 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         body = await _json(request)
         if path is None or body is None or not isinstance(body.get("data"), dict):
             return JSONResponse({"error": "Yêu cầu không hợp lệ."}, status_code=400)
-        base_key = str(body.get("base"))
-        base = state.opened.get(base_key)
+        base = state.version(body.get("base"))
         if base is None:
             return JSONResponse({"error": "Trang đã cũ (máy đã khởi động lại?); tải lại trang. Những gì chưa lưu sẽ mất."}, status_code=409)
+        from pipeline.sources.files import SourceError, read_bytes
+
         try:
-            disk = webdata.read_input(path) if path.exists() else None
-        except InputError:
-            disk = ""  # unreadable now (another encoding?): kept as bytes below, never lost
-        changed = disk != base
+            disk = read_bytes(path) if path.exists() else None
+        except SourceError:
+            disk = b""  # unreadable now: kept as it is below (a copy in .ban-cu), never lost
+        changed = disk != base[0]
         if changed and not body.get("overwrite"):
             return JSONResponse({"conflict": True, "error": (
                 f"Tệp inputs/{unit}/{year}.yaml đã được sửa ở nơi khác (Notepad?) sau khi mở trong trình duyệt. "
                 "Chọn “Ghi đè bằng bản trong trình duyệt” (bản trên máy được giữ một bản sao trong thư mục .ban-cu "
                 "của đơn vị) hoặc “Mở bản trên máy” (bỏ những gì chưa lưu ở đây).")}, status_code=409)
         try:
-            try:  # onto what is on disk now, so that an overwrite keeps that file's comments
-                text = webdata.render_text(disk, body["data"], path) if changed and disk else webdata.render_text(base, body["data"], path)
-            except InputError:
-                text = webdata.render_text(base, body["data"], path)
-        except webdata.Unsaved as exc:
+            doc = None
+            if changed and disk:  # onto what is on disk now, so that an overwrite keeps that file's comments
+                try:
+                    doc = webdata.open_version(path, disk)
+                    webdata.render(doc, body["data"], path)
+                except (InputError, webdata.Unsaved):
+                    doc = None
+            if doc is None:
+                doc = webdata.open_version(path, base[0])
+                webdata.render(doc, body["data"], path)
+            data = doc.encoded()
+        except (webdata.Unsaved, InputError) as exc:
             return JSONResponse({"error": "Chưa lưu: có giá trị không ghi được đúng như đã gõ.",
                                  "problems": [problem_json(p) for p in exc.problems]}, status_code=422)
         kept = None
         try:
             with Lock(state.outputs):
-                if changed and path.exists():
-                    kept = webdata.backup(path)
-                webdata.write_atomic(path, text)
+                if changed:  # the officer chose to overwrite (or the file is gone): what was there is kept first
+                    kept = webdata.backup(path) if path.exists() else None
+                    write_atomic(doc.real, data)
+                else:
+                    doc.save()  # refuses if the file changed since it was read just now
+        except InputError:  # changed on disk between the check above and the write
+            return JSONResponse({"conflict": True, "error": (
+                f"Tệp inputs/{unit}/{year}.yaml vừa được sửa ở nơi khác trong lúc lưu; chưa ghi gì. Chọn “Ghi đè bằng bản "
+                "trong trình duyệt” hoặc “Mở bản trên máy”.")}, status_code=409)
         except BuildLocked as exc:
             return JSONResponse({"error": f"Chưa lưu: {exc}. Những gì đã sửa vẫn còn trên trang; lưu lại sau."}, status_code=423)
         except OSError as exc:
             from pipeline.core.oserrors import explain
 
             return JSONResponse({"error": f"Chưa lưu: {explain(exc, path)}"}, status_code=500)
-        key = state.remember(text)
+        text = webdata.text_of(data)
+        key = state.remember(data, text)
         return JSONResponse({"saved": True, "base": key, "kept": str(kept.relative_to(state.inputs)) if kept else None,
                              **_checked(text, path)})
 
@@ -216,14 +242,14 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         return JSONResponse({"url": f"/don-vi/{path.parent.name}/{year}"})
 
     async def api_new_year(request: Request):
-        from pipeline.commands.new_year import NoEarlierYear, new_year
+        from pipeline.commands.new_year import NoEarlierYear, left_in_prose, new_year
 
         body = await _json(request) or {}
         unit, year = str(body.get("unit", "")), str(body.get("year", "")).strip()
         if not UNIT.match(unit) or not YEAR.match(year):
             return JSONResponse({"error": f"Năm “{year}” không hợp lệ: ghi bốn chữ số, ví dụ 2025."}, status_code=400)
         try:
-            new_year(state.inputs, unit, int(year))
+            target, source = new_year(state.inputs, unit, int(year))
         except FileExistsError:
             return JSONResponse({"error": f"Đã có tệp inputs/{unit}/{year}.yaml; mở nó từ danh sách."}, status_code=409)
         except NoEarlierYear:
@@ -231,7 +257,9 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         except InputError as exc:
             return JSONResponse({"error": "Năm gần nhất có lỗi, chưa chép được: " + "; ".join(p.message for p in exc.problems[:3])},
                                 status_code=422)
-        return JSONResponse({"url": f"/don-vi/{unit}/{year}"})
+        # the page of the new year says what was carried and what to look at again (`carried` in api_data)
+        return JSONResponse({"url": f"/don-vi/{unit}/{year}", "source": source.name,
+                             "notes": len(left_in_prose(target, source))})
 
     async def api_build(request: Request):
         unit, year = request.path_params["unit"], request.path_params["year"]
@@ -392,7 +420,7 @@ def _checked(text: str, path: Path) -> dict:
 
 def _answer(checked) -> dict:
     return {"problems": [problem_json(p) for p in checked.problems], "summary": summary(checked.problems),
-            "verdicts": verdicts(checked.loaded, checked.assessment) if checked.assessment else None}
+            "verdicts": verdicts(checked.loaded, checked.assessment) if checked.assessment else checked.partial}
 
 
 def _year_row(state: State, unit: str, year: str, path: Path) -> dict:

@@ -16,7 +16,7 @@ const PASTE_COLUMNS = ["name", "position", "discipline", "training_completed", "
 
 let data = null, base = null, dirty = false, seq = 0, shown = 0, timer = null, lastCheck = null, pending = true;
 
-// ---------- paths: the same text as pipeline.problems.field_path
+// ---------- paths: the same text as pipeline.core.problems.field_path
 function fp(path) {
   let out = "";
   for (const part of path) {
@@ -530,19 +530,24 @@ function showVerdicts(v, s) {
   const box = document.getElementById("verdicts");
   if (!v) {
     box.replaceChildren(el("h2", {}, "Kết quả tự đánh giá"),
-      el("p", {class: "muted"}, "Bảng kết quả hiện khi dữ liệu không còn chỗ CẦN ĐIỀN và không còn lỗi (như “dvht evaluate”)."));
+      el("p", {class: "muted"}, "Bảng kết quả hiện khi dữ liệu không còn lỗi ✗ (như “dvht evaluate”); chỗ CẦN ĐIỀN không làm mất bảng: " +
+        "chỉ tiêu nào chưa đủ dữ liệu thì ghi “chưa đủ dữ liệu”."));
     return;
   }
   const body = [];
   for (const c of v.criteria) {
     for (const i of v.indicators.filter((x) => x.criterion === c.number)) {
-      body.push(el("tr", {class: i.applicable ? `lv${i.level}` : "na", "data-code": i.code}, el("td", {}, i.code),
+      body.push(el("tr", {class: !i.applicable ? "na" : i.pending ? "pending" : `lv${i.level}`, "data-code": i.code}, el("td", {}, i.code),
         el("td", {}, i.figures.length ? i.figures.join("; ") : "—"), el("td", {class: "level"}, i.label)));
     }
-    body.push(el("tr", {class: `criterion lv${c.level}`}, el("td", {}, `Tiêu chí ${c.number}`), el("td", {}, ""), el("td", {class: "level"}, c.label)));
+    body.push(el("tr", {class: `criterion ${c.pending ? "pending" : `lv${c.level}`}`}, el("td", {}, `Tiêu chí ${c.number}`), el("td", {}, ""),
+      el("td", {class: "level"}, c.label)));
   }
-  box.replaceChildren(el("h2", {}, "Kết quả tự đánh giá"),
-    el("p", {class: "unit-level", id: "unit-level"}, `${v.name}: `, el("strong", {}, v.unit), ` (${v.staff_total} thành viên)`),
+  const staff = v.staff_total == null ? "" : ` (${v.staff_total} thành viên)`;
+  box.replaceChildren(el("h2", {}, v.partial ? "Kết quả tự đánh giá (tạm tính)" : "Kết quả tự đánh giá"),
+    v.partial ? el("p", {class: "muted", id: "partial-note"}, `Còn ${v.to_fill} chỗ CẦN ĐIỀN. Mức đã hiện là chắc chắn: điền gì vào các chỗ còn lại ` +
+      "cũng không đổi; chỉ tiêu, tiêu chí còn phụ thuộc vào chỗ chưa điền (số liệu, minh chứng…) ghi “chưa đủ dữ liệu”.") : null,
+    el("p", {class: "unit-level", id: "unit-level"}, `${v.name}: `, el("strong", {}, v.unit), staff),
     el("table", {class: "verdicts"}, el("thead", {}, el("tr", {}, el("th", {}, "Chỉ tiêu"), el("th", {}, "Số liệu"), el("th", {}, "Mức"))), el("tbody", {}, body)));
 }
 
@@ -570,6 +575,7 @@ async function save(overwrite = false) {
   conflict.hidden = true;
   base = res.base;
   dirty = false;
+  showCarried(null);  // saved: the year is the officer's own now
   st.textContent = `Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN")}` + (res.kept ? ` (bản cũ trên máy giữ ở inputs/${res.kept})` : "") + ".";
   applyCheck(res);
   return true;
@@ -602,13 +608,36 @@ function showDocuments(docs, code) {
     el("p", {}, el("a", {href: `/ho-so/${UNIT}/${YEAR}/tat-ca.zip`, class: "button", id: "zip"}, "Tải tất cả (một tệp .zip)")));
 }
 
+// ---------- a year just carried from the last one (as `dvht new-year` prints it), until saved or marked as read
+const carriedKey = () => `dvht-carried:${UNIT}/${YEAR}:${base}`;
+function showCarried(c) {
+  const box = document.getElementById("carried");
+  let read = false;
+  try { read = !!(c && localStorage.getItem(carriedKey())); } catch (e) { /* no storage: shown until saved */ }
+  if (!c || read) { box.hidden = true; box.replaceChildren(); return; }
+  const notes = c.notes || [];
+  box.hidden = false;
+  box.replaceChildren(el("h2", {}, `Năm ${c.year} được chép từ tệp ${c.source} (như “dvht new-year”)`),
+    el("p", {}, "Giữ nguyên chú thích, lời văn, đơn vị, Tổ tự đánh giá, danh sách họ tên và chức danh; mọi số liệu của năm " +
+      "đã được xóa và đánh dấu “CẦN ĐIỀN” (xem ô “Còn lại”)."),
+    notes.length ? el("p", {}, `⚠ ${notes.length} chỗ trong lời văn còn ngày tháng hoặc số văn bản của năm trước — xem lại từng chỗ:`)
+      : el("p", {}, "Lời văn không còn ngày tháng hay số văn bản nào của năm trước."),
+    notes.length ? el("ul", {class: "problems"}, notes.map((p) => el("li", {class: "warning"},
+      el("a", {href: "#", onclick: (e) => { e.preventDefault(); goTo(p.field); }}, `dòng ${p.line || "?"}, ${p.field}`), ": ", p.message))) : null,
+    el("button", {type: "button", id: "carried-read", onclick: () => {
+      try { localStorage.setItem(carriedKey(), "1"); } catch (e) { /* no storage */ }
+      showCarried(null);
+    }}, "Đã xem"));
+}
+
 // ---------- start
 async function load() {
   const res = await call(API("data"));
   const fatal = document.getElementById("fatal");
   if (res.error) {
     fatal.hidden = false;
-    fatal.replaceChildren(el("p", {}, res.error), el("ul", {}, (res.problems || []).map((p) => el("li", {}, el("pre", {}, `dòng ${p.line || "?"}: ${p.message}`)))));
+    fatal.replaceChildren(el("p", {}, res.error), el("ul", {}, (res.problems || []).map((p) => el("li", {}, el("pre", {}, `dòng ${p.line || "?"}: ${p.message}`)))),
+      res.note ? el("p", {class: "muted", id: "fatal-note"}, res.note) : null);
     document.getElementById("status").textContent = "Chưa mở được tệp.";
     return;
   }
@@ -623,6 +652,7 @@ async function load() {
   document.getElementById("save-state").textContent = "Chưa có thay đổi.";
   render();
   applyCheck(res);
+  showCarried(res.carried);
   pending = false;
   const built = await call(API("build"));
   if (built.documents && built.documents.length) {
