@@ -15,7 +15,7 @@ from pipeline.core.problems import InputError
 from pipeline.rules.assess import assess_file
 from pipeline.sources.load import load
 from pipeline.web.routes import create_app
-from tests.conftest import EXAMPLE_TEXT, edit
+from tests.conftest import EXAMPLE_TEXT, edit, run_cli
 
 PORT = 8799
 TOKEN = "t0k3n-for-tests"
@@ -391,8 +391,13 @@ def test_syntax_errors_in_later_blocks_are_named_too_and_what_cannot_be_seen_is_
     lines[colon - 1] = "  number: 08/BC-UBND: năm 2025"  # in `report:`, far below
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        load(path)  # the loader (and `dvht validate`) names the first
-    assert [p.line for p in exc.value.problems] == [tab]
+        load(path)  # the loader (and so `dvht validate` and `dossier`) names them too, through the same function
+    assert [p.line for p in exc.value.problems] == [tab, colon]
+    assert f"lỗi ở dòng {tab}" in exc.value.note
+    res = run_cli("validate", str(path))
+    assert res.returncode == 1
+    assert f"2024.yaml:{tab}: lỗi cú pháp YAML" in res.stderr and f"2024.yaml:{colon}: lỗi cú pháp YAML" in res.stderr
+    assert f"ℹ Máy đọc tiếp từng khối sau lỗi ở dòng {tab}" in res.stderr
     r = client.get("/api/data/quang-phu/2024")
     assert r.status_code == 422
     problems = r.json()["problems"]

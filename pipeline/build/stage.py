@@ -34,7 +34,7 @@ def stage_one(job: Job, staging: Path, strict: bool = False) -> Outcome:
         catalogue = catalogue_for(loaded.model)
         documents, skipped = render_all(loaded.model, assessment, catalogue, [Path(t) for t in job.templates])
     except InputError as exc:
-        return Outcome(job.key, "failed", list(exc.problems))
+        return Outcome(job.key, "failed", list(exc.problems), notes=[exc.note] if exc.note else [])
     except TemplateError as exc:
         return failed(job.key, str(exc))
     folder = staging / f"{job.unit}__{job.year}"

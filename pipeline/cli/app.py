@@ -35,13 +35,15 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems, note: str = "") -> None:
     from pipeline.sources.load import meaning_of
 
     for problem in problems:
         meaning = meaning_of(problem.field) if problem.field and not problem.message.startswith("cần điền") else ""
         first, sep, rest = str(problem).partition("\n")  # a syntax error's line and caret stay below it
         _err(f"  {problem.symbol} {first}" + (f" ({meaning})" if meaning else "") + sep + rest)
+    if note:
+        _err(f"  ℹ {note}")
 
 
 def _counts(problems) -> str:
@@ -83,7 +85,7 @@ def cmd_validate(args) -> int:
         except InputError as exc:
             failed += 1
             _err(f"✗ {path}: {_counts(exc.problems)}")
-            _print_problems(exc.problems)
+            _print_problems(exc.problems, exc.note)
             continue
         if loaded.warnings:
             warned += 1
@@ -112,7 +114,7 @@ def cmd_evaluate(args) -> int:
         loaded, assessment = assess_file(args.file, strict=args.strict)
     except InputError as exc:
         _err(f"✗ {args.file}: {_counts(exc.problems)}")
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, exc.note)
         return 1
     if args.json:
         from pipeline.build.changes import record
@@ -265,7 +267,7 @@ def cmd_new_year(args) -> int:
         return 1
     except InputError as exc:
         _err(f"✗ Tệp năm trước có lỗi, sửa trước khi chép sang năm mới: {_counts(exc.problems)}")
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, exc.note)
         return 1
     _out(f"✓ Đã tạo {path} từ {source.name}: giữ nguyên tệp (chú thích, lời văn, đơn vị, Tổ, danh sách họ tên, chức danh);")
     _out("  xóa và đánh dấu “CẦN ĐIỀN” mọi số liệu của năm. Xem các chỗ cần điền: "
@@ -303,7 +305,7 @@ def cmd_staff(args) -> int:
         return 1
     except InputError as exc:
         _err(f"✗ chưa nhập, tệp {args.input} giữ nguyên:")
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, exc.note)
         return 1
     _out(f"✓ Đã nhập {n} người vào {args.input} (thay danh sách “staff”, giữ nguyên phần còn lại)")
     return 0
@@ -483,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, exc.note)
         return 1
     except PipelineError as exc:  # refused on purpose, in words, by a stage no command caught it from
         _err(f"✗ {exc}")

@@ -58,8 +58,9 @@ class Problem:
 class InputError(PipelineError):
     """An input cannot be used; `problems` lists everything wrong with it."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], note: str = ""):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+        self.note = note  # what could not be seen yet (after a syntax error), for the officer
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

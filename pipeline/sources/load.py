@@ -556,6 +556,39 @@ def parse(text: str, name: str, warnings: list[Problem] | None = None) -> tuple[
     return data, builder.lines, builder.problems, builder.text_lines
 
 
+MAX_LATER_BLOCKS = 40
+_TOP_KEY = re.compile(r"[^\s#\-.][^\n]*?:(\s|$)")  # a line that starts a top-level `key:` block
+
+
+def later_syntax_problems(text: str, name: str, first: list[Problem]) -> tuple[list[Problem], str]:
+    """The loader stops at the first YAML syntax error (`first`); after it, each later top-level block (`unit:`,
+    `team:`, `staff:`…) is read on its own, at its own lines, so that the officer sees its error too. Returns every
+    problem found and what cannot be seen yet, in words: an error in the block of the first one (the parser cannot
+    go on inside it), and after an unclosed quote or bracket nothing, since the rest may be part of it."""
+    syntax = [p for p in first if p.message.startswith("lỗi cú pháp YAML") and p.line]
+    if len(syntax) != 1:
+        return first, ""
+    at = syntax[0].line
+    if any(word in syntax[0].message for word in ("kết thúc giữa chừng", "chưa được đóng", "nhiều tài liệu")):
+        return first, (f"Sau dòng {at} máy chưa đọc được: phần còn lại của tệp có thể thuộc chỗ lỗi này. "
+                       "Sửa lỗi này rồi kiểm tra lại để xem còn lỗi nào khác.")
+    lines = text.split("\n")
+    starts = [i + 1 for i, line in enumerate(lines) if _TOP_KEY.match(line)]
+    after = [n for n in starts if n > at]
+    later = after[:MAX_LATER_BLOCKS]  # an input has some fifteen; a hostile file, any number
+    found = list(first)
+    for k, start in enumerate(later):
+        end = after[k + 1] - 1 if k + 1 < len(after) else len(lines)
+        block = "\n" * (start - 1) + "\n".join(lines[start - 1:end]) + "\n"
+        try:
+            parse(block, name)
+        except InputError as exc:
+            found += [p for p in exc.problems if p.message.startswith("lỗi cú pháp YAML") and "alias" not in p.message]
+    block_of_first = max([n for n in starts if n <= at], default=1)
+    return found, (f"Máy đọc tiếp từng khối sau lỗi ở dòng {at}; một lỗi khác trong cùng khối với nó (từ dòng {block_of_first}) "
+                   "chỉ thấy được sau khi sửa lỗi đó — sửa rồi kiểm tra lại.")
+
+
 def load(path: str | Path) -> Loaded:
     """Read, parse and type-check one input file."""
     path = Path(path)
@@ -566,7 +599,12 @@ def load_text(text: str, path: str | Path) -> Loaded:
     """Parse and type-check the text of an input (`path` names it in problems), e.g. an edit not yet written."""
     path = Path(path)
     notes: list[Problem] = []
-    data, lines, problems, text_lines = parse(strip_controls(text), str(path), notes)
+    clean = strip_controls(text)
+    try:
+        data, lines, problems, text_lines = parse(clean, str(path), notes)
+    except InputError as exc:  # a syntax error: the later blocks are read too, so every error is named at once
+        found, note = later_syntax_problems(clean, str(path), list(exc.problems))
+        raise InputError(found, note=note) from None
     try:
         model = DossierInput.model_validate(data)
     except ValidationError as exc:

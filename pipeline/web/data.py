@@ -256,37 +256,6 @@ def carried_over(path: Path, raw: bytes) -> dict | None:
     return {"source": source.name, "year": year, "notes": left_in_prose(path, source)}
 
 
-_TOP_KEY = re.compile(r"[^\s#\-.][^\n]*?:(\s|$)")  # a line that starts a top-level `key:` block
-
-
-def syntax_problems(text: str, path: Path, first: list[Problem]) -> tuple[list[Problem], str]:
-    """The loader stops at the first YAML syntax error (`first`); after it, each later top-level block (`unit:`,
-    `team:`, `staff:`…) is read on its own, at its own lines, so that the officer sees its error too. Returns every
-    problem found and what cannot be seen yet, in words: an error in the block of the first one (the parser cannot
-    go on inside it), and after an unclosed quote or bracket nothing, since the rest may be part of it."""
-    syntax = [p for p in first if p.message.startswith("lỗi cú pháp YAML") and p.line]
-    if len(syntax) != 1:
-        return first, ""
-    at = syntax[0].line
-    if any(word in syntax[0].message for word in ("kết thúc giữa chừng", "chưa được đóng", "nhiều tài liệu")):
-        return first, (f"Sau dòng {at} máy chưa đọc được: phần còn lại của tệp có thể thuộc chỗ lỗi này. "
-                       "Sửa lỗi này rồi tải lại trang để xem còn lỗi nào khác.")
-    lines = text.split("\n")
-    starts = [i + 1 for i, line in enumerate(lines) if _TOP_KEY.match(line)]
-    later = [n for n in starts if n > at]
-    found = list(first)
-    for k, start in enumerate(later):
-        end = later[k + 1] - 1 if k + 1 < len(later) else len(lines)
-        block = "\n" * (start - 1) + "\n".join(lines[start - 1:end]) + "\n"
-        try:
-            parse(block, str(path))
-        except InputError as exc:
-            found += [p for p in exc.problems if p.message.startswith("lỗi cú pháp YAML") and "alias" not in p.message]
-    block_of_first = max([n for n in starts if n <= at], default=1)
-    return found, (f"Máy đọc tiếp từng khối sau lỗi ở dòng {at}; một lỗi khác trong cùng khối với nó (từ dòng {block_of_first}) "
-                   "chỉ thấy được sau khi sửa lỗi đó — sửa rồi tải lại trang.")
-
-
 def read_input(path: Path) -> str:
     """The file's text as the loader decodes it (raises InputError for bytes it refuses)."""
     from pipeline.sources.load import read_text

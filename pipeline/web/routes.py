@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.core.problems import InputError, Problem
 from pipeline.sources.files import UNIT, year_files  # the one naming rule of units and years
+from pipeline.sources.load import later_syntax_problems
 from pipeline.sources.yaml_edit import write_atomic
 from pipeline.web import data as webdata
 from pipeline.web.meta import form_meta, verdicts
@@ -141,7 +142,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
             raw, text = webdata.read_version(path)
             value = webdata.read_json(text, path)
         except InputError as exc:
-            problems, note = webdata.syntax_problems(text, path, list(exc.problems)) if text is not None else (list(exc.problems), "")
+            problems, note = later_syntax_problems(text, str(path), list(exc.problems)) if text is not None else (list(exc.problems), "")
             return JSONResponse({"error": "Tệp có lỗi cú pháp, chưa mở được trong trình duyệt; sửa bằng Notepad theo hướng dẫn dưới đây rồi tải lại trang.",
                                  "problems": [problem_json(p) for p in problems], "note": note}, status_code=422)
         base = state.remember(raw, text)
