@@ -109,3 +109,21 @@ def test_the_check_sees_an_upward_import(tmp_path):
 def test_each_stage_folder_says_its_part(name):
     init = PACKAGE / name / "__init__.py"
     assert init.exists() and ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), f"{init}: no docstring"
+
+
+WHOLE = {"test_hostile.py", "test_packaged.py", "test_bundle.py", "test_layout.py"}  # the whole program, not one stage
+
+
+def test_the_tests_mirror_the_stages(request):
+    """tests/<stage>/ for each stage; a test module elsewhere only for the whole program; and every one of them is
+    collected (pytest skips a folder named `build` by default: pyproject's norecursedirs says otherwise)."""
+    tests = PACKAGE.parent / "tests"
+    assert [s for s in STAGES if not list((tests / s).glob("test_*.py"))] == []
+    loose = {p.name for p in tests.glob("test_*.py")}
+    assert loose == WHOLE
+    collected = {Path(str(item.path)).resolve() for item in request.session.items}
+    asked = [Path(a.split("::")[0]).resolve() for a in request.config.args]
+    chosen = request.config.option.keyword or request.config.option.markexpr
+    if (not asked or tests.resolve() in asked) and not chosen:  # the whole suite (`make test`), not chosen tests
+        missing = [p for s in STAGES for p in (tests / s).glob("test_*.py") if p.resolve() not in collected]
+        assert missing == [], f"not collected: {missing}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from circular import COPY, SHARED, fold, text_at
+from conftest import EXAMPLE_TEXT
 from pipeline.criteria import available, load_catalogue, load_regulation
 
 CATALOGUES = available()
@@ -155,8 +156,10 @@ def test_each_kind_gets_the_circulars_indicators_and_texts(kind, level):
     """Evaluated as that kind: the indicators applied are the circular's for it, and every text printed is the
     circular's at that level's article (cấp huyện Điều 6–7, cấp tỉnh Điều 12–13)."""
     from pipeline.rules.evaluate import evaluate
+    from pipeline.sources.load import parse
     from pipeline.sources.model import DossierInput
-    from test_evaluate import BASE  # the example, as a dict
+
+    BASE, *_ = parse(EXAMPLE_TEXT, "example")  # the example, as a dict
 
     cat = load_catalogue("tt24-2023", level)
     extra = (HUYEN if level == "cap-huyen" else TINH)[kind]

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from pipeline.documents import DOCUMENTS
+
+pytestmark = pytest.mark.libreoffice  # every test here reads the PDFs LibreOffice made
 
 
 def _fonts(reader: PdfReader):
