@@ -39,6 +39,8 @@ def imports(path: Path, name: str, known: set[str]) -> set[str]:
             if node.level:
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
             targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
+        elif isinstance(node, ast.Call) and _dynamic(node) is not None:
+            targets = [_dynamic(node)]
         else:
             continue
         for target in targets:
@@ -47,6 +49,22 @@ def imports(path: Path, name: str, known: set[str]) -> set[str]:
             if target.startswith("pipeline") and target != name:
                 out.add(target)
     return out
+
+
+def _dynamic(call: ast.Call) -> str | None:
+    """`importlib.import_module("pipeline.x")`, `__import__("pipeline.x")`, or an f-string starting so
+    (`f"pipeline.documents.{name}"`): the module, or the package its constant start names."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    if name not in ("import_module", "__import__") or not call.args:
+        return None
+    arg = call.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        text = arg.value
+    elif isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[0], ast.Constant):
+        text = str(arg.values[0].value).rstrip(".")
+    else:
+        return None
+    return text if text.startswith("pipeline") else None
 
 
 def stage(module: str) -> str | None:
@@ -102,6 +120,9 @@ def test_the_check_sees_an_upward_import(tmp_path):
     bad.write_text("def f():\n    from pipeline.render import engine\n", encoding="utf-8")
     found = imports(bad, "pipeline.rules.bad", known)
     assert found == {"pipeline.render.engine"}
+    bad.write_text("import importlib\ndef f(name):\n    importlib.import_module(f'pipeline.build.{name}')\n"
+                   "    __import__('pipeline.cli.app')\n", encoding="utf-8")
+    assert imports(bad, "pipeline.rules.bad", known) == {"pipeline.build", "pipeline.cli.app"}
     assert STAGES.index(stage("pipeline.render.engine")) > STAGES.index(stage("pipeline.rules.bad"))
 
 
@@ -127,3 +148,12 @@ def test_the_tests_mirror_the_stages(request):
     if (not asked or tests.resolve() in asked) and not chosen:  # the whole suite (`make test`), not chosen tests
         missing = [p for s in STAGES for p in (tests / s).glob("test_*.py") if p.resolve() not in collected]
         assert missing == [], f"not collected: {missing}"
+
+
+def test_every_package_folder_ships_in_the_wheel():
+    """pyproject lists the packages by hand (two are mapped from top-level folders): a new stage folder is in it."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {".".join(("pipeline", *p.parent.relative_to(PACKAGE).parts)).rstrip(".") for p in PACKAGE.rglob("__init__.py")}
+    assert folders - listed == set()

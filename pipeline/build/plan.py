@@ -106,8 +106,10 @@ def plan(found: list[Job], inputs: Path, outputs: Path, manifest: dict, force: b
         same = entry.get("fingerprint") == job.fingerprint and (outputs / job.unit / job.year).is_dir()
         if same and not force and (entry.get("pdf") or not want_pdf):
             warnings = stored_problems(entry)
+            count = max(int(entry.get("warning_count") or 0), len(warnings))
+            more = [f"và {count - len(warnings)} cảnh báo khác (chạy validate để xem hết)"] if count > len(warnings) else []
             results.append(Outcome(job.key, "unchanged", warnings, level=str(entry.get("level", "")),
-                                   fingerprint=job.fingerprint, warnings=len(warnings)))
+                                   fingerprint=job.fingerprint, warnings=count, notes=more))
         else:
             todo.append(job)
     return todo, results

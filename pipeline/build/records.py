@@ -19,6 +19,7 @@ from pipeline.core.problems import PipelineError, Problem
 from pipeline.core.vocab import LEVEL_LABELS, NOT_APPLICABLE_LABEL
 
 MAX_RECORD = 1024 * 1024
+MAX_KEPT_WARNINGS = 1000  # a dossier's warnings kept in the build record (the count is kept whole)
 MAX_MANIFEST = 64 * 1024 * 1024
 _LEVELS = "|".join([*LEVEL_LABELS.values(), NOT_APPLICABLE_LABEL])
 LevelLabel = Annotated[str, StringConstraints(pattern=rf"^({_LEVELS})$")]
@@ -70,7 +71,7 @@ class IndicatorRecord(_M):
 
 
 class Record(_M):
-    """The shape of `ket-qua.json` as far as a later build reads it (see `commands.changes.diff`)."""
+    """The shape of `ket-qua.json` as far as a later build reads it (see `build.changes.diff`)."""
     unit_level: LevelLabel
     criteria: dict[Annotated[str, StringConstraints(pattern=r"^\d{1,2}$")], LevelLabel] = Field(max_length=50)
     indicators: dict[Annotated[str, StringConstraints(pattern=r"^\d{1,2}\.\d{1,2}$")], IndicatorRecord] = Field(max_length=200)
@@ -95,7 +96,8 @@ class ManifestEntry(_M):
     fingerprint: Hex64
     level: Short = ""
     pdf: bool = False
-    warnings: list[ProblemRecord | Short] = Field(default_factory=list, max_length=1000)  # text: an older version's
+    warnings: list[ProblemRecord | Short] = Field(default_factory=list, max_length=MAX_KEPT_WARNINGS)  # text: an older version's
+    warning_count: int = Field(default=0, ge=0, le=10_000_000)  # all of them, when more than are kept
     files: list[Short] = Field(default_factory=list, max_length=100)
     templates: list[Short] = Field(default_factory=list, max_length=100)
     hashes: dict[Short, Hex64] = Field(default_factory=dict, max_length=100)  # the Word files as written, to tell a hand edit

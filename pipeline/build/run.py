@@ -4,7 +4,8 @@ For each `inputs/<unit>/<year>.yaml`: assess (load → validate → evaluate), r
 the whole batch in one converter run — make PDFs and the merged dossier PDF. The record of content hashes
 (input, templates, catalogues, code) under `outputs/` skips what has not changed. Each dossier is written to a
 staging folder and swapped in whole, so a failure or Ctrl-C leaves the previous dossier as it was; a lock
-keeps two runs apart. Nothing here prints: `build` returns a `BuildResult` the CLI (or the web editor) reports.
+keeps two runs apart. Nothing here prints: `build` returns a `BuildResult` that `pipeline.cli.dossier` reports (the
+web editor runs `dvht dossier` in a process of its own, so that a build never holds up its pages).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pipeline.build.outputs import (
     write_manifest,
 )
 from pipeline.build.plan import Job, Outcome, discover, failed, plan, template_check
+from pipeline.build.records import MAX_KEPT_WARNINGS
 from pipeline.build.stage import Step, stage_all
 from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
 
@@ -143,7 +145,8 @@ def _build_locked(found: list[Job], inputs: Path, outputs: Path, force: bool, pd
                     manifest[o.key] = before[o.key]
                 continue
             manifest[o.key] = {"fingerprint": o.fingerprint, "level": o.level, "pdf": has_pdf,
-                               "warnings": [p.as_record() for p in o.problems],
+                               "warnings": [p.as_record() for p in o.problems[:MAX_KEPT_WARNINGS]],
+                               "warning_count": len(o.problems),
                                "files": own, "hashes": fingerprints(final, own), "templates": o.templates}
         if good:
             write_manifest(outputs, manifest)

@@ -67,7 +67,8 @@ def cmd_validate(args) -> int:
     target = Path(args.target)
     failed = warned = refused = 0
     if target.is_dir():
-        found = scan(target)
+        inputs, unit, _ = _target(target)  # the inputs folder, or one unit's folder, as `dossier` reads them
+        found = scan(inputs, unit)
         files = [f.path for f in found.jobs]
         for note in found.skipped:
             _out(f"ℹ {note}")
@@ -156,9 +157,9 @@ def cmd_schema(args) -> int:
 
 def _target(path: Path) -> tuple[Path, str | None, str | None]:
     """A file, a unit folder or the inputs folder → (inputs folder, unit, year)."""
-    from pipeline.sources.files import year_files
+    from pipeline.sources.files import SUFFIXES, year_files
 
-    if path.is_file() or path.suffix in (".yaml", ".yml"):
+    if path.is_file() or path.suffix in SUFFIXES:
         return path.parent.parent, path.parent.name, path.stem
     if path.is_dir() and year_files(path):  # a unit's folder
         return path.parent, path.name, None
@@ -216,11 +217,15 @@ def cmd_kinds(args) -> int:
 
 
 def cmd_new_unit(args) -> int:
-    from pipeline.commands.new_unit import Refused, UnknownKind, new_unit, slug_of
+    from pipeline.commands.new_unit import Exists, Refused, UnknownKind, new_unit, slug_of
 
     slug = args.slug or slug_of(args.name)
     try:
         path = new_unit(Path(args.inputs), args.name, args.year, slug, kind=args.kind, level=args.level)
+    except Exists as exc:
+        again = command(f"dvht new-year {slug} {args.year + 1}", f"make new-year UNIT={slug} YEAR={args.year + 1}")
+        _err(f"Đã có tệp {exc.path}; không ghi đè. Để lập năm sau: {again}")
+        return 1
     except Refused as exc:
         _err(f"✗ {exc}")
         return 2
@@ -236,10 +241,6 @@ def cmd_new_unit(args) -> int:
             _err(f"Không có loại đơn vị “{args.kind}”. Chọn một mã dưới đây:")
             _err(_kinds_text())
         return 2
-    except FileExistsError as exc:
-        again = command(f"dvht new-year {slug} {args.year + 1}", f"make new-year UNIT={slug} YEAR={args.year + 1}")
-        _err(f"Đã có tệp {exc.args[0]}; không ghi đè. Để lập năm sau: {again}")
-        return 1
     _out(f"✓ Đã tạo {path}")
     _out(f"  Mở tệp, thay mọi chỗ “CẦN ĐIỀN”, rồi chạy: {command(f'dvht validate {path}', 'make validate')}")
     dvht = command("dvht", ".venv/bin/dvht")
@@ -249,17 +250,17 @@ def cmd_new_unit(args) -> int:
 
 
 def cmd_new_year(args) -> int:
-    from pipeline.commands.new_unit import Refused
+    from pipeline.commands.new_unit import Exists, Refused
     from pipeline.commands.new_year import NoEarlierYear, left_in_prose, new_year
 
     try:
         path, source = new_year(Path(args.inputs), args.unit, args.year)
+    except Exists as exc:
+        _err(f"Đã có tệp {exc.path}; không ghi đè.")
+        return 1
     except Refused as exc:
         _err(f"✗ {exc}")
         return 2
-    except FileExistsError as exc:
-        _err(f"Đã có tệp {exc.args[0]}; không ghi đè.")
-        return 1
     except NoEarlierYear:
         known = _known_units(Path(args.inputs)) or []
         _err(f"Không có năm nào của đơn vị “{args.unit}” trong {args.inputs}; các đơn vị có: {', '.join(known) or '(chưa có)'}. "
@@ -281,6 +282,7 @@ def cmd_new_year(args) -> int:
 
 
 def cmd_staff(args) -> int:
+    from pipeline.commands.new_unit import Refused
     from pipeline.commands.staff import export, import_
     from pipeline.sources.excel import SheetError
 
@@ -288,7 +290,7 @@ def cmd_staff(args) -> int:
         target = Path(args.xlsx) if args.xlsx else Path(args.input).with_suffix(".xlsx")
         try:
             done = export(Path(args.input), target)
-        except ValueError as exc:
+        except Refused as exc:
             _err(f"✗ {exc}")
             return 2
         _out(f"✓ Đã ghi {target}: {done.people} người. Sửa trong Excel rồi nhập lại: "
@@ -493,6 +495,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("Đã dừng (Ctrl-C). Hồ sơ đã lập trước đó không bị thay đổi.")
         return 130
+    except BrokenPipeError:  # `dvht kinds | head`: the reader has gone, nothing is wrong; say nothing more
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
     except OSError as exc:  # the file system said no: in Vietnamese, with what to do
         from pipeline.core.oserrors import explain
 

@@ -96,6 +96,14 @@ class Refused(PipelineError):
     """A yearly command asked for something the rules refuse; the message says why and what to do."""
 
 
+class Exists(Refused):
+    """The unit-year file is already there: never overwritten (`path` names it)."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"đã có tệp {path}; không ghi đè")
+        self.path = path
+
+
 def name_of_unit(path: Path) -> str | None:
     """The unit's name written in an input (read even when the file is unfinished), or None."""
     from pipeline.core.problems import InputError
@@ -129,7 +137,7 @@ def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: 
     folder = inputs / slug
     years = year_files(folder)
     if year in years:
-        raise FileExistsError(years[year][0])
+        raise Exists(years[year][0])
     for other_year, paths in sorted(years.items()):
         other = name_of_unit(paths[0])
         if other is None or other.casefold() != " ".join(name.split()).casefold():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.commands.new_unit import Refused
+from pipeline.commands.new_unit import Exists, Refused
 from pipeline.commands.scaffold import STAFF_FACTS
 from pipeline.core.localgov import OFFICE_TEXTS, district_body, era
 from pipeline.core.problems import PipelineError
@@ -152,7 +152,7 @@ def new_year(inputs: Path, slug: str, year: int) -> tuple[Path, Path]:
         raise Refused(why)
     existing = year_files(folder)
     if year in existing:
-        raise FileExistsError(existing[year][0])
+        raise Exists(existing[year][0])
     try:
         source = latest(folder, before=year)
     except NoEarlierYear:

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.commands.new_unit import Refused
 from pipeline.commands.scaffold import STAFF_FACTS
 from pipeline.sources.excel import export_staff, read_staff
 
@@ -34,14 +35,14 @@ def kept_name(path: Path, label: str, day: dt.date | None = None) -> Path:
         candidate = path.with_name(f"{path.stem} ({label} {day.isoformat()}{extra}){path.suffix}")
         if not candidate.exists() and not candidate.is_symlink():
             return candidate
-    raise FileExistsError(path)
+    raise Refused(f"đã có quá nhiều bản cũ của {path.name} bên cạnh nó; dọn bớt rồi chạy lại")
 
 
 def export(input_path: Path, xlsx: Path) -> Exported:
     from pipeline.sources.load import parse, read_text
 
     if xlsx.suffix.lower() != ".xlsx":
-        raise ValueError(f"tệp Excel phải có đuôi .xlsx, không phải “{xlsx.name}”")
+        raise Refused(f"tệp Excel phải có đuôi .xlsx, không phải “{xlsx.name}”")
     data, *_ = parse(read_text(input_path), str(input_path))  # an unfinished (new-unit) file exports too
     people = [p for p in (data.get("staff") or []) if isinstance(p, dict)]
     unit = data.get("unit") or {}

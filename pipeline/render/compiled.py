@@ -8,7 +8,7 @@ its post-processing (paragraph newlines, `{_{`-escapes, listings); `fix_tables`,
 body put into the document element and serialised as python-docx does; headers and footers rendered
 and re-serialised; core properties rendered. A template with footnotes is rendered by the reference path.
 Every docxtpl and python-docx internal this needs is called through `pipeline.render.docxtpl_adapter`, which
-also decides whether the installed versions are ones this path was tested with (`render.render_document`).
+also decides whether the installed versions are ones this path was tested with (`render.engine.render_document`).
 """
 
 from __future__ import annotations

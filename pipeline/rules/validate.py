@@ -30,7 +30,7 @@ from pipeline.criteria import (
     load_regulation,
 )
 from pipeline.rules import placeholders
-from pipeline.sources.files import is_unit_folder
+from pipeline.sources.files import YEAR, is_unit_folder
 from pipeline.sources.load import Loaded, load
 from pipeline.sources.model import DossierInput
 
@@ -291,7 +291,7 @@ def check_location(loaded: Loaded) -> list[Problem]:
     path, m = Path(loaded.name), loaded.model
     out = []
     stem = path.stem
-    if not re.fullmatch(r"\d{4}", stem):
+    if not YEAR.match(stem):
         out.append(loaded.problem((), f"tên tệp “{path.name}” không hợp lệ: đặt tên theo năm đánh giá, ví dụ {m.year}.yaml"))
     elif int(stem) != m.year:
         out.append(loaded.problem(("year",), f"năm {m.year} khác với tên tệp {path.name} (tệp của năm {stem}?)"))

@@ -17,10 +17,12 @@ from pathlib import Path
 from pipeline.core.problems import PipelineError
 
 MAX_BYTES = 2 * 1024 * 1024
-UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")  # a unit's folder under inputs/ (and under outputs/)
-YEAR = re.compile(r"^\d{4}$")
+# The one naming rule of units and years. ASCII digits only (`\d` also takes “２０２４”) and `\Z`, not `$` (which
+# lets “2024\n” through): `.match` of these is a whole-name match.
+UNIT = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}\Z")  # a unit's folder under inputs/ (and under outputs/)
+YEAR = re.compile(r"^[0-9]{4}\Z")
 SUFFIXES = (".yaml", ".yml")
-YEAR_FILE = re.compile(r"^(\d{4})\.(yaml|yml)$")  # what a unit-year file is named: 2024.yaml or 2024.yml
+YEAR_FILE = re.compile(r"^([0-9]{4})\.(yaml|yml)\Z")  # what a unit-year file is named: 2024.yaml or 2024.yml
 
 
 class SourceError(PipelineError):

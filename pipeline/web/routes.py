@@ -28,15 +28,14 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pipeline.core.problems import InputError, Problem
-from pipeline.sources.files import UNIT, year_files  # the one naming rule of units and years
+from pipeline.core.problems import InputError, PipelineError, Problem
+from pipeline.sources.files import UNIT, YEAR, year_files  # the one naming rule of units and years
 from pipeline.sources.load import later_syntax_problems
 from pipeline.sources.yaml_edit import write_atomic
 from pipeline.web import data as webdata
 from pipeline.web.meta import form_meta, verdicts
 
 HERE = Path(__file__).resolve().parent
-YEAR = re.compile(r"^20[0-9]{2}$")
 COOKIE = "dvht_token"
 MERGED = "ho-so-tu-danh-gia.pdf"
 
@@ -224,7 +223,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
                              **_checked(text, path)})
 
     async def api_new_unit(request: Request):
-        from pipeline.commands.new_unit import new_unit, slug_of
+        from pipeline.commands.new_unit import Exists, new_unit, slug_of
 
         body = await _json(request) or {}
         name = " ".join(str(body.get("name", "")).split())
@@ -238,11 +237,14 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
             return JSONResponse({"error": f"Tên thư mục “{slug}” không dùng được: chỉ chữ thường không dấu, số và dấu “-”."}, status_code=400)
         try:
             path = new_unit(state.inputs, name, int(year), slug)
-        except FileExistsError:
+        except Exists:
             return JSONResponse({"error": f"Đã có tệp inputs/{slug}/{year}.yaml; mở nó từ danh sách."}, status_code=409)
+        except PipelineError as exc:  # refused, in words: another unit's folder, a year out of range…
+            return JSONResponse({"error": str(exc)[:1].upper() + str(exc)[1:]}, status_code=400)
         return JSONResponse({"url": f"/don-vi/{path.parent.name}/{year}"})
 
     async def api_new_year(request: Request):
+        from pipeline.commands.new_unit import Exists
         from pipeline.commands.new_year import NoEarlierYear, left_in_prose, new_year
 
         body = await _json(request) or {}
@@ -251,13 +253,15 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
             return JSONResponse({"error": f"Năm “{year}” không hợp lệ: ghi bốn chữ số, ví dụ 2025."}, status_code=400)
         try:
             target, source = new_year(state.inputs, unit, int(year))
-        except FileExistsError:
+        except Exists:
             return JSONResponse({"error": f"Đã có tệp inputs/{unit}/{year}.yaml; mở nó từ danh sách."}, status_code=409)
         except NoEarlierYear:
             return JSONResponse({"error": f"Đơn vị “{unit}” chưa có năm nào để chép."}, status_code=404)
         except InputError as exc:
             return JSONResponse({"error": "Năm gần nhất có lỗi, chưa chép được: " + "; ".join(p.message for p in exc.problems[:3])},
                                 status_code=422)
+        except PipelineError as exc:  # refused, in words
+            return JSONResponse({"error": str(exc)[:1].upper() + str(exc)[1:]}, status_code=400)
         # the page of the new year says what was carried and what to look at again (`carried` in api_data)
         return JSONResponse({"url": f"/don-vi/{unit}/{year}", "source": source.name,
                              "notes": len(left_in_prose(target, source))})

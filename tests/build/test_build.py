@@ -349,3 +349,24 @@ def test_the_cli_answers_a_refusal_no_command_caught_in_words(monkeypatch, capsy
     monkeypatch.setattr(app, "cmd_kinds", refuse)
     assert app.main(["kinds"]) == 1
     assert "✗ không làm được việc này" in capsys.readouterr().err
+
+
+def test_one_naming_rule_for_years_whatever_the_digits(tree):
+    """“２０２４.yaml” (full-width digits) and “2024.yaml\\n” are not year files for any command: the build makes one
+    dossier, history and validate name the same years (ASCII digits, a whole-name match)."""
+    from pipeline.sources.files import YEAR, year_files, year_of
+
+    inputs, outputs, add, run = tree
+    add("xa-a")
+    (inputs / "xa-a" / "２０２４.yaml").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    (inputs / "xa-a" / "2023.yaml\n").write_text(EXAMPLE_TEXT, encoding="utf-8")
+    assert year_of("２０２４.yaml") is None and year_of("2023.yaml\n") is None and not YEAR.match("2024\n")
+    assert sorted(year_files(inputs / "xa-a")) == [2024]
+    code, text = run()
+    assert sorted(p.name for p in (outputs / "xa-a").iterdir()) == ["2024"]
+    assert "２０２４" in text and "tên không hợp lệ" in text and code == 1
+    res = run_cli("history", "xa-a", "--inputs", str(inputs))
+    assert "có cả" not in res.stdout + res.stderr
+    res = run_cli("validate", str(inputs / "xa-a"))
+    assert "phải nằm trong thư mục của đơn vị" not in res.stdout + res.stderr
+    assert "xa-a/2024.yaml: hợp lệ" in res.stdout + res.stderr

@@ -1,5 +1,5 @@
 """A Word file edited by hand in `outputs/` is never lost by a rebuild (issue 22, item 7), nor is a file
-the officer put in a dossier's folder (`pipeline/outputs.py: keep_by_hand`, called by the build's swap)."""
+the officer put in a dossier's folder (`pipeline/build/outputs.py: keep_by_hand`, called by the build's swap)."""
 
 from __future__ import annotations
 

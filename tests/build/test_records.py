@@ -231,3 +231,26 @@ def _lock_free(outputs) -> bool:
     except Timeout:
         return False
     return True
+
+
+def test_a_dossier_with_more_warnings_than_the_record_keeps_is_unchanged_the_next_time(tmp_path):
+    """The record keeps the first 1.000 warnings and the count of all: a dossier with more is not rebuilt each run."""
+    import json
+
+    from conftest import EXAMPLE_TEXT, edit
+    from pipeline.build.run import build
+
+    dates = " ".join(f"{d:02d}/{m:02d}/2023" for m in range(1, 13) for d in range(1, 29)) * 4  # 1.344 dates of 2023
+    text = edit(EXAMPLE_TEXT, "    Xã Quảng Phú nằm ở phía Nam", f"    Các văn bản {dates}. Xã Quảng Phú nằm ở phía Nam")
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    (inputs / "xa-a").mkdir(parents=True)
+    (inputs / "xa-a" / "2024.yaml").write_text(text, encoding="utf-8")
+    first = build(inputs, outputs, pdf=False)
+    [o] = first.outcomes
+    assert o.status == "built" and o.warnings > 1000, (o.status, o.warnings, [str(p) for p in o.problems[:3]])
+    entry = json.loads((outputs / ".manifest.json").read_text(encoding="utf-8"))["xa-a/2024"]
+    assert len(entry["warnings"]) == 1000 and entry["warning_count"] == o.warnings
+    again = build(inputs, outputs, pdf=False)
+    [u] = again.outcomes
+    assert u.status == "unchanged" and u.warnings == o.warnings and not again.notes
+    assert u.notes == [f"và {o.warnings - 1000} cảnh báo khác (chạy validate để xem hết)"]

@@ -1,4 +1,4 @@
-"""The menu's questions (`pipeline/ask.py`): what the officer types is checked, then the real command runs
+"""The menu's questions (`pipeline/cli/ask.py`): what the officer types is checked, then the real command runs
 on real files."""
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.server
 import io
-import os
 import shutil
 import threading
 import zipfile
@@ -175,17 +174,8 @@ def server():
     srv.server_close()
 
 
-def _need_soffice():
-    from pipeline.convert.pdf import soffice_binary
-
-    if soffice_binary() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice is required under CI")
-        pytest.skip("LibreOffice không có: sudo apt-get install libreoffice-writer-nogui (cần cho kiểm thử này)")
-
-
+@pytest.mark.libreoffice
 def test_a_build_and_conversion_with_hostile_templates_make_no_request(server, tmp_path):
-    _need_soffice()
     from pipeline.cli.dossier import build_all
 
     base, hits = server
@@ -208,10 +198,10 @@ def test_a_build_and_conversion_with_hostile_templates_make_no_request(server, t
     assert not (tmp_path / "outputs" / "quang-phu" / "2024").exists()
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_itself_fetches_nothing_a_document_points_at(server, tmp_path):
     """The converter's private profile blocks linked pictures and link updates: tested on a document the
     pipeline would never hand it, straight to the LibreOffice runner."""
-    _need_soffice()
     from pipeline.convert.pdf import ConversionError, _libreoffice, to_pdf
 
     base, hits = server

@@ -539,3 +539,15 @@ def test_a_port_already_taken_is_said_in_words(tmp_path):
                              cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert res.returncode == 1 and f"Cổng {port} đang được chương trình khác dùng" in res.stdout + res.stderr
     assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_new_unit_or_year_refused_by_the_rules_is_answered_in_words_not_500(client, folders):
+    """The yearly commands' refusals (`Exists`, `Refused`: PipelineError) reach the page as words with a 4xx."""
+    r = client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Quảng Phú", "year": "2024"})
+    assert r.status_code == 409 and "Đã có tệp inputs/quang-phu/2024.yaml" in r.json()["error"]
+    r = client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "1999"})
+    assert r.status_code == 400 and "1999" in r.json()["error"]
+    r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "2024"})
+    assert r.status_code == 409
+    r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "1999"})
+    assert r.status_code == 400 and "1999" in r.json()["error"]
