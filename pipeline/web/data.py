@@ -212,7 +212,11 @@ def check_text(text: str, path: Path) -> Checked:
         except InputError:
             return Checked(problems)
         problems += carried_in_text(path, data, lines, text_lines)  # as `dvht validate` lists them with the CẦN ĐIỀN
-        return Checked(problems, partial=partial_verdicts(data, problems))
+        partial = partial_verdicts(data, problems)
+        for where in (partial or {}).get("undecided", []):  # named beside the field, as validate will once it loads
+            problems.append(Problem(str(path), lines.get(where[:2]), field_path(where),
+                                    "cần điền: chọn đạt hoặc không đạt (chỉ tiêu định tính)"))
+        return Checked(problems, partial=partial)
     try:
         loaded, assessment = assess_loaded(loaded)
     except InputError as exc:

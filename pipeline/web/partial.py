@@ -111,6 +111,13 @@ def partial_verdicts(data: dict, problems: list[Problem]) -> dict | None:
     if catalogue_for(best) != catalogue_for(worst):
         return None
     catalogue = catalogue_for(best)
+    undecided = _undecided(data, catalogue)  # đạt/không not chosen yet: the same unknown as a CẦN ĐIỀN
+    if undecided:
+        paths = sorted(set(paths) | set(undecided), key=len, reverse=True)
+        try:
+            best, worst = _completed(data, paths, True), _completed(data, paths, False)
+        except (LookupError, TypeError, ValidationError):
+            return None
     high, low = evaluate(best, catalogue), evaluate(worst, catalogue)
     rows = []
     for hc, lc in zip(high.criteria, low.criteria):
@@ -136,5 +143,25 @@ def partial_verdicts(data: dict, problems: list[Problem]) -> dict | None:
         "staff_total": high.staff_total if high.staff_total == low.staff_total else None,
         "name": best.unit.short_name if isinstance(data.get("unit"), dict) and data["unit"].get("short_name") else "",
         "partial": True,
-        "to_fill": len(errors),
+        "to_fill": len(errors) + len(undecided),
+        "undecided": undecided,
     }
+
+
+def _undecided(data: dict, catalogue) -> list[Path_]:
+    """The qualitative indicators that apply and whose đạt/không (`met`) is not chosen: `validate` refuses them once
+    the file loads; until then each is completed both ways like a field still to fill, never read as “không”."""
+    from pipeline.criteria import QualitativeRule
+
+    kind = (data.get("unit") or {}).get("kind") if isinstance(data.get("unit"), dict) else None
+    found = []
+    for code, entry in (data.get("indicators") or {}).items():
+        if not isinstance(entry, dict) or entry.get("met") is not None:
+            continue
+        try:
+            _, spec = catalogue.indicator(str(code))
+        except (KeyError, LookupError, ValueError):
+            continue
+        if isinstance(spec.rule, QualitativeRule) and spec.applies(kind):
+            found.append(("indicators", code, "met"))
+    return found

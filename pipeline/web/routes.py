@@ -249,7 +249,9 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
 
         body = await _json(request) or {}
         unit, year = str(body.get("unit", "")), str(body.get("year", "")).strip()
-        if not UNIT.match(unit) or not YEAR.match(year):
+        if not UNIT.match(unit):
+            return JSONResponse({"error": f"Không có đơn vị “{unit}”; chọn đơn vị từ danh sách."}, status_code=400)
+        if not YEAR.match(year):
             return JSONResponse({"error": f"Năm “{year}” không hợp lệ: ghi bốn chữ số, ví dụ 2025."}, status_code=400)
         try:
             target, source = new_year(state.inputs, unit, int(year))
@@ -332,7 +334,13 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
         return JSONResponse({"error": f"Lỗi không mong đợi: {type(exc).__name__}. Những gì chưa lưu vẫn còn trên trang; "
                                       "báo cho người phát triển (chạy “dvht web --debug” để xem chi tiết)."}, status_code=500)
 
-    app = Starlette(routes=routes, exception_handlers={Exception: unexpected})
+    async def not_found(request: Request, exc: Exception):
+        return Response("Không có trang hoặc tệp này.", status_code=404, media_type="text/plain; charset=utf-8")
+
+    async def not_allowed(request: Request, exc: Exception):
+        return Response("Trang này không nhận yêu cầu kiểu đó.", status_code=405, media_type="text/plain; charset=utf-8")
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed, Exception: unexpected})
     app.state.dvht = state
     return Guard(app, state, debug)
 
@@ -416,7 +424,23 @@ async def _json(request: Request):
         value = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    return value if isinstance(value, dict) else None
+    return value if isinstance(value, dict) and _depth(value) <= MAX_DEPTH else None
+
+
+MAX_DEPTH = 32  # an input nests six deep (indicators → "2.1" → evidence → [1] → date); a deeper body is no form's
+
+
+def _depth(value) -> int:
+    """How deep a JSON value nests, counted without recursion (a body nested 900 deep must not reach the checks)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def _checked(text: str, path: Path) -> dict:
@@ -454,6 +478,21 @@ def _year_row(state: State, unit: str, year: str, path: Path) -> dict:
     return row
 
 
+def _ours(folder: Path, name: str) -> bool:
+    """A file the build wrote: a regular file, not a link, in a dossier folder that is itself no link and lies inside
+    the outputs folder (a link planted there, to /etc/… or another account's files, is never served nor zipped)."""
+    import stat
+
+    path = folder / name
+    try:
+        outputs = Path(os.path.realpath(folder.parent.parent))
+        if folder.is_symlink() or folder.parent.is_symlink() or not Path(os.path.realpath(path)).is_relative_to(outputs):
+            return False
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _documents(folder: Path, unit: str, year: str) -> list[dict]:
     """The documents of a built dossier, in the order the receiving office reads them, with the files present."""
     from pipeline.documents import DOCUMENTS
@@ -465,7 +504,7 @@ def _documents(folder: Path, unit: str, year: str) -> list[dict]:
     entries += [(d.title, [d.stem + ".pdf", d.template]) for d in DOCUMENTS]
     for title, names in entries:
         files = [{"name": n, "kind": n.rsplit(".", 1)[1].upper(), "url": f"/ho-so/{unit}/{year}/{n}"}
-                 for n in names if (folder / n).is_file()]
+                 for n in names if _ours(folder, n)]
         if files:
             out.append({"title": title, "files": files})
     return out

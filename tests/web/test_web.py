@@ -15,7 +15,7 @@ from pipeline.core.problems import InputError
 from pipeline.rules.assess import assess_file
 from pipeline.sources.load import load
 from pipeline.web.routes import create_app
-from tests.conftest import EXAMPLE_TEXT, edit, run_cli
+from tests.conftest import EXAMPLE, EXAMPLE_TEXT, edit, run_cli
 
 PORT = 8799
 TOKEN = "t0k3n-for-tests"
@@ -489,6 +489,14 @@ def test_the_dossier_files_and_the_zip(client, folders):
 
     z = zipfile.ZipFile(io.BytesIO(client.get("/ho-so/quang-phu/2024/tat-ca.zip").content))
     assert sorted(z.namelist()) == ["quang-phu-2024/mau-2-bang-tong-hop.docx", "quang-phu-2024/mau-2-bang-tong-hop.pdf"]
+    # a link planted where a document belongs, to a file outside outputs/: neither served nor zipped
+    secret = folders[0].parent / "secret.txt"
+    secret.write_text("mật khẩu", encoding="utf-8")
+    (folder / "quyet-dinh-thanh-lap-to.docx").symlink_to(secret)
+    assert client.get("/ho-so/quang-phu/2024/quyet-dinh-thanh-lap-to.docx").status_code == 404
+    z = zipfile.ZipFile(io.BytesIO(client.get("/ho-so/quang-phu/2024/tat-ca.zip").content))
+    assert "quang-phu-2024/quyet-dinh-thanh-lap-to.docx" not in z.namelist()
+    assert all("Quyết định" not in d["title"] for d in client.get("/api/build/quang-phu/2024").json()["documents"])
 
 
 def test_no_script_or_style_comes_from_the_internet():
@@ -551,3 +559,39 @@ def test_new_unit_or_year_refused_by_the_rules_is_answered_in_words_not_500(clie
     assert r.status_code == 409
     r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "1999"})
     assert r.status_code == 400 and "1999" in r.json()["error"]
+
+
+def test_a_qualitative_indicator_not_yet_chosen_is_pending_never_a_certain_khong_dat(client):
+    """đạt/không left empty (met: null) while a CẦN ĐIỀN remains: the indicator, its criterion and the unit wait, and
+    the choice is asked for beside the field — the finished year gives Đạt Mức độ 2 for 1.4, never Không đạt."""
+    got = opened(client)
+    real = assess_file(EXAMPLE)[1]
+    data = copy.deepcopy(got["data"])
+    data["indicators"]["1.4"]["met"] = None
+    data["indicators"]["3.3"]["weaknesses"] = ""
+    r = client.post("/api/check/quang-phu/2024", json={"data": data, "base": got["base"]}).json()
+    v = r["verdicts"]
+    rows = {x["code"]: x for x in v["indicators"]}
+    assert real.indicator("1.4").label == "Đạt Mức độ 2"
+    assert rows["1.4"]["label"] == "chưa đủ dữ liệu" and rows["1.4"]["pending"]
+    assert v["criteria"][0]["label"] == "chưa đủ dữ liệu" and v["unit"] == "chưa đủ dữ liệu"
+    asked = [p for p in r["problems"] if p["field"] == 'indicators."1.4".met']
+    assert asked and "đạt hoặc không đạt" in asked[0]["message"]
+
+
+def test_a_body_nested_too_deep_is_refused_in_words_and_unknown_pages_answer_in_vietnamese(client):
+    got = opened(client)
+    deep: dict = {}
+    node = deep
+    for _ in range(900):
+        node["a"] = {}
+        node = node["a"]
+    for route in ("check", "save"):
+        r = client.post(f"/api/{route}/quang-phu/2024", json={"data": {"unit": deep}, "base": got["base"]})
+        assert r.status_code == 400 and "không hợp lệ" in r.json()["error"], (route, r.status_code)
+    r = client.get("/khong-co-trang-nay")
+    assert r.status_code == 404 and "Không có trang" in r.text
+    r = client.get("/api/new-unit")
+    assert r.status_code == 405 and "không nhận" in r.text
+    r = client.post("/api/new-year", json={"unit": "../x", "year": "2025"})
+    assert r.status_code == 400 and "đơn vị" in r.json()["error"]

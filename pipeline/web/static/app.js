@@ -15,6 +15,7 @@ const PASTE_COLUMNS = ["name", "position", "discipline", "training_completed", "
                        "language_meets_job", "emulation_title", "learning_citizen"];  // the Excel sheet's order (after STT)
 
 let data = null, base = null, dirty = false, seq = 0, shown = 0, timer = null, lastCheck = null, pending = true;
+let edits = 0, saving = null;  // changes typed so far; the save under way (one at a time: the second waits)
 
 // ---------- paths: the same text as pipeline.core.problems.field_path
 function fp(path) {
@@ -444,6 +445,7 @@ function render() {
 // ---------- checks
 function changed() {
   dirty = true;
+  edits += 1;
   pending = true;
   document.getElementById("save-state").textContent = "Có thay đổi chưa lưu.";
   clearTimeout(timer);
@@ -553,9 +555,20 @@ function showVerdicts(v, s) {
 
 // ---------- save, conflict, build
 async function save(overwrite = false) {
+  // A second Lưu (a double click, Ctrl+S twice) while one is under way waits for it instead of sending the same
+  // base again, which the server would rightly take for an edit made elsewhere.
+  while (saving) {
+    await saving;
+    if (!dirty && !overwrite) return true;
+  }
+  saving = saveOnce(overwrite);
+  try { return await saving; } finally { saving = null; }
+}
+async function saveOnce(overwrite) {
   clearTimeout(timer);
   const st = document.getElementById("save-state");
   st.textContent = "Đang lưu…";
+  const sent = edits;  // what is typed while the request runs is not in it: the page stays unsaved for it
   const res = await call(API("save"), {data, base, overwrite});
   const conflict = document.getElementById("conflict");
   if (res.conflict) {
@@ -574,9 +587,10 @@ async function save(overwrite = false) {
   }
   conflict.hidden = true;
   base = res.base;
-  dirty = false;
+  dirty = edits !== sent;
   showCarried(null);  // saved: the year is the officer's own now
-  st.textContent = `Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN")}` + (res.kept ? ` (bản cũ trên máy giữ ở inputs/${res.kept})` : "") + ".";
+  st.textContent = `Đã lưu lúc ${new Date().toLocaleTimeString("vi-VN")}` + (res.kept ? ` (bản cũ trên máy giữ ở inputs/${res.kept})` : "") + "."
+    + (dirty ? " Có thay đổi mới sau đó, chưa lưu." : "");
   applyCheck(res);
   return true;
 }
