@@ -143,6 +143,44 @@ def big_roster(folder: Path, people: int) -> Path:
     return path
 
 
+def imports_only(inputs: Path, outputs: Path, env: dict) -> float:
+    """Seconds (best of three) for a new process that only starts Python and imports every module a cold
+    `dvht dossier` of `inputs` imports (listed by `python -X importtime` on one such run): the part of (c)
+    no stage of the pipeline can shorten by working faster."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", "dossier", str(inputs), "--outputs",
+                          str(outputs), "--no-pdf", "--force", "--quiet"], capture_output=True, text=True, env=env)
+    names = [line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines()
+             if line.startswith("import time:") and "self [us]" not in line]
+    script = ("import importlib\nfor name in %r:\n    try:\n        importlib.import_module(name)\n"
+              "    except Exception:\n        pass\n" % list(dict.fromkeys(names)))  # some were only tried (nt, msvcrt)
+    only = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, env=env)  # noqa: E731
+    return min(timed(only)[0] for _ in range(3))
+
+
+def machine() -> str:
+    """The machine's processor, cores, memory, system, Python and LibreOffice, for the README beside the figures."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    memory = ""
+    if hasattr(os, "sysconf") and "SC_PHYS_PAGES" in os.sysconf_names:
+        memory = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30:.0f} GiB"
+    from pipeline.convert import soffice_binary
+
+    office = "no LibreOffice"
+    binary = soffice_binary()
+    if binary:
+        try:
+            office = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            office = "LibreOffice (version not read)"
+    return (f"{platform.machine()} {cpu}, {os.cpu_count() or 1} cores{memory}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, {office}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="đo tốc độ (benchmark)")
     ap.add_argument("--n", type=int, default=40, help="unit-years for the DOCX comparison")
@@ -151,7 +189,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     quiet = lambda *_: None  # noqa: E731
     cores = os.cpu_count() or 1
-    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["DVHT_CACHE"] = str(tmp / "cache")
@@ -185,10 +223,12 @@ def main(argv=None) -> int:
                                       capture_output=True, check=True, env=env)
         cold()
         t_cold = min(timed(cold)[0] for _ in range(3))
+        t_imports = imports_only(one, tmp / "out-one", env)
         shutil.rmtree(tmp / "cache")
         t_first, _ = timed(cold)
         print(f"\n(c) cold `dvht dossier` of one unit-year, new process (target ≤ 0,5 s): {t_cold:.2f} s "
               f"(the very first run, compiling the templates into the user cache: {t_first:.2f} s)")
+        print(f"    of which starting Python and importing the modules that run imports: {t_imports:.2f} s")
 
         from pipeline.convert import pdf as convert
 

@@ -75,13 +75,21 @@ def _private(info: os.stat_result, kind_ok) -> bool:
 
 
 def _safe_dir(path: Path, create: bool = True) -> bool:
+    """Whether `path` is a real directory, the user's own and writable by no one else; made (0700) first if it
+    is not there and `create`. Looked at before any attempt to make it: every read of an entry checks its
+    folders, and a `mkdir` that fails on a folder already there costs an exception each time."""
     try:
-        if create:
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            if not create:
+                return False
             try:
                 os.mkdir(path, 0o700)
-            except FileExistsError:
+            except FileExistsError:  # made meanwhile by another run: judged like any other
                 pass
-        return _private(os.lstat(path), stat.S_ISDIR)
+            info = os.lstat(path)
+        return _private(info, stat.S_ISDIR)
     except OSError:
         return False
 
@@ -89,10 +97,11 @@ def _safe_dir(path: Path, create: bool = True) -> bool:
 def folder(kind: str) -> Path | None:
     """`<cache>/<kind>` when it and the cache folder are the user's own and private; None otherwise (noted)."""
     base = root()
-    try:
-        base.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass
+    if not os.path.lexists(base):
+        try:
+            base.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass
     if not _safe_dir(base):
         _note(f"thư mục bộ nhớ đệm {base} không phải của riêng người dùng này (hoặc người khác ghi được, hoặc là "
               "liên kết): lần chạy này không dùng bộ nhớ đệm (chỉ chậm hơn). Xóa thư mục đó để lần sau tạo lại")
@@ -141,7 +150,10 @@ def _key() -> bytes | None:
 
 
 def _tag(key: bytes, kind: str, name: str, data: bytes) -> bytes:
-    return hmac.new(key, f"{kind}/{name}\0".encode() + data, hashlib.sha256).digest()
+    """HMAC-SHA256 over the entry's kind and name, then its bytes (given to OpenSSL as they are, not copied)."""
+    mac = hmac.new(key, f"{kind}/{name}\0".encode(), hashlib.sha256)
+    mac.update(data)
+    return mac.digest()
 
 
 def read(kind: str, name: str, max_bytes: int = MAX_ENTRY) -> bytes | None:
@@ -160,7 +172,9 @@ def read(kind: str, name: str, max_bytes: int = MAX_ENTRY) -> bytes | None:
         if not _private(info, stat.S_ISREG) or info.st_size > max_bytes + 32:
             return None
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            blob = fh.read(max_bytes + 33)
+            # the size fstat gave and one byte more: asking for max_bytes (64 MB) would allocate that much at
+            # every read; an entry that grew since is cut there, and its tag then does not match
+            blob = fh.read(info.st_size + 1)
     except OSError:
         return None
     finally:

@@ -55,13 +55,15 @@ class Compiled:
     core_templates: dict[str, object]
     static_zip: bytes  # every other part, as python-docx writes it, zipped once
     around: tuple[bytes, bytes] | None = None  # the document part before and after its body: see `_as_text`
-    emptiable: str = ""  # a regex of the elements a render can leave empty (their content is all Jinja)
+    emptiable: str = ""  # the elements a render can leave empty (their content is all Jinja), “|”-separated
+    core_constant: dict = field(default_factory=dict)  # core properties whose template has no Jinja: their value
     seen: dict = field(default_factory=dict)  # rendered header/footer text -> its bytes
+    core_seen: dict = field(default_factory=dict)  # (property values, created) -> core properties but the title
 
     def render(self, context: dict, created: dt.datetime, title: str) -> bytes:
         xml = dx.post(self.tpl, self.body.render(context))
         if self.around is not None and "</w:tblGrid></w:tbl>" not in xml:
-            document = self.around[0] + _as_text(xml, self.emptiable).encode("utf-8") + self.around[1]
+            document = b"".join((self.around[0], *_as_text(xml, self.emptiable), self.around[1]))
         else:
             tree = dx.fixed_body(self.tpl, xml)
             shell = copy.deepcopy(self.shell)
@@ -86,14 +88,28 @@ class Compiled:
         return self.seen[rendered]
 
     def _core(self, context: dict, created: dt.datetime, title: str) -> bytes:
-        element = copy.deepcopy(self.core)
-        props = CoreProperties(element)
-        for prop, template in self.core_templates.items():
-            setattr(props, prop, unshield(template.render(context)))
-        props.created = props.modified = created
-        props.last_printed = created
-        props.revision = 1
-        props.title = title
+        """The core properties, set through python-docx in docxtpl's order: the template's own (rendered), the
+        dates and revision, then the document's title. All but the title are the same for every document of a
+        template and a report date, so that element is made once per (values, date) and copied; each title is
+        set on the copy (the `title` element already exists then, set from the template's, so the elements keep
+        their order). A property whose template holds no Jinja is not rendered again (`core_constant`)."""
+        constant = self.core_constant
+        values = tuple(constant[prop] if prop in constant else unshield(template.render(context))
+                       for prop, template in self.core_templates.items())
+        made = self.core_seen.get((values, created))
+        if made is None:
+            made = copy.deepcopy(self.core)
+            props = CoreProperties(made)
+            for prop, value in zip(self.core_templates, values):
+                setattr(props, prop, value)
+            props.created = props.modified = created
+            props.last_printed = created
+            props.revision = 1
+            if len(self.core_seen) > 64:
+                self.core_seen.clear()
+            self.core_seen[(values, created)] = made
+        element = copy.deepcopy(made)
+        CoreProperties(element).title = title
         return serialize_part_xml(element)
 
 
@@ -101,21 +117,55 @@ _BODY_OPEN = re.compile(r"^<w:body[^>]*>")
 
 
 def _emptiable(patched: str) -> str:
-    """A regex for `<x …></x>` of the elements whose whole content in the template is Jinja (`<w:t>{{ v }}</w:t>`):
-    the only ones a render can leave empty, since the rest of the template is lxml's own serialisation."""
+    """The elements whose whole content in the template is Jinja (`<w:t>{{ v }}</w:t>`), “|”-separated: the only
+    ones a render can leave empty, since the rest of the template is lxml's own serialisation."""
     opened = set(re.findall(r"<([\w:]+)(?: [^<>]*)?>(?=\{[{%])", patched))
     closed = set(re.findall(r"(?<=[}%]\})</([\w:]+)>", patched))
-    tags = sorted(opened & closed)
-    return r"<(%s)( [^<>]*)?></\1>" % "|".join(map(re.escape, tags)) if tags else ""
+    return "|".join(sorted(opened & closed))
 
 
-def _as_text(xml: str, emptiable: str) -> str:
+def _close_empty(xml: str, tag: str) -> str:
+    """Every `<tag></tag>` or `<tag attributes></tag>` written `<tag/>`, `<tag attributes/>` — what the regex
+    `<(tag)( [^<>]*)?></\\1>` → `<\\1\\2/>` does, found from the closing text `></tag>` (most bodies have none;
+    str.find skips the thousands of other elements a regex would try): the opening tag of an empty element
+    is the last `<` before it, and holds no `>`."""
+    end = "></" + tag + ">"
+    if end not in xml:
+        return xml
+    name, spaced = "<" + tag, "<" + tag + " "
+    pieces = xml.split(end)
+    out = []
+    for piece in pieces[:-1]:
+        head = piece[piece.rfind("<"):]
+        out.append(piece)
+        out.append("/>" if head == name or (head.startswith(spaced) and ">" not in head) else end)
+    out.append(pieces[-1])
+    return "".join(out)
+
+
+def _as_text(xml: str, emptiable: str) -> tuple[bytes, bytes | memoryview]:
     """The rendered body as lxml would serialise it once parsed and put back in the document — for a template
     `_text_safe` accepted: the body's namespace declarations dropped (the document declares them), empty
-    elements closed as `<x/>`, and markupsafe's `&#39;`/`&#34;` written as lxml writes text: `'`, `"`."""
-    xml = _BODY_OPEN.sub("<w:body>", xml, count=1)
+    elements closed as `<x/>`, and markupsafe's `&#39;`/`&#34;` written as lxml writes text: `'`, `"`.
+
+    In two pieces of UTF-8, to be joined: `<w:body>` and a view of the rest (a body is about 100 KB of text,
+    and each copy costs about as much as a replace). The replaces and the closing of empty elements are done
+    before the opening tag is cut, which gives the same text: neither adds or removes a `>`, and neither can
+    match across the opening tag's end while it holds no other `<` and `w:body` is not one of the elements
+    closed (always so for a real body); otherwise the literal order, cut first."""
+    tags = emptiable.split("|") if emptiable else []
+    opening = _BODY_OPEN.match(xml)  # at the start only: `sub` would try every position of the body
+    if opening is not None and ("w:body" in tags or "<" in opening.group()[1:]):
+        xml = "<w:body>" + xml[opening.end():]
+        opening = None
     xml = xml.replace("&#39;", "'").replace("&#34;", '"')
-    return re.sub(emptiable, r"<\1\2/>", xml) if emptiable else xml
+    for tag in tags:
+        xml = _close_empty(xml, tag)
+    encoded = xml.encode("utf-8")
+    if opening is None:
+        return b"", encoded
+    cut = xml.index(">") + 1  # the opening tag's end, where the regex found it (it holds no other `>`)
+    return b"<w:body>", memoryview(encoded)[len(xml[:cut].encode("utf-8")):]
 
 
 def _text_safe(patched: str) -> bool:
@@ -169,7 +219,11 @@ def compile_template(data: bytes, env, codes: dict | None = None) -> Compiled:
         rendered_parts.append((name, _jinja(env, dx.jinja_source(xml), codes, name)))
         skip.add("/" + name)
     core_part = dx.core_element(tpl)
-    core_templates = {prop: _jinja(env, dx.core_property(tpl, prop), codes, "prop:" + prop) for prop in _PROPS}
+    core_sources = {prop: dx.core_property(tpl, prop) for prop in _PROPS}
+    core_templates = {prop: _jinja(env, source, codes, "prop:" + prop) for prop, source in core_sources.items()}
+    # no `{` at all: no expression, statement or comment, so the same value whatever the context
+    core_constant = {prop: unshield(core_templates[prop].render({})) for prop, source in core_sources.items()
+                     if "{" not in source}
 
     static = io.BytesIO()  # every part as python-docx writes it, but the rendered ones
     with zipfile.ZipFile(io.BytesIO(dx.saved(tpl))) as src, zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -178,7 +232,8 @@ def compile_template(data: bytes, env, codes: dict | None = None) -> Compiled:
                 continue
             dst.writestr(_entry(item.filename), src.read(item.filename))
     return Compiled(dx.helpers(), body, shell, index, rendered_parts, copy.deepcopy(core_part), core_templates,
-                    static.getvalue(), _around(shell, index) if text_safe else None, _emptiable(body_xml))
+                    static.getvalue(), _around(shell, index) if text_safe else None, _emptiable(body_xml),
+                    core_constant)
 
 
 def _around(shell, index: int) -> tuple[bytes, bytes]:
@@ -229,7 +284,7 @@ def _save(name: str, c: Compiled, codes: dict) -> None:
     payload = {"static": c.static_zip, "shell": etree.tostring(c.shell), "index": c.body_index,
                "body": marshal.dumps(codes["body"]), "parts": [(n, marshal.dumps(codes[n])) for n, _ in c.parts],
                "core": etree.tostring(c.core), "props": {p: marshal.dumps(codes["prop:" + p]) for p in c.core_templates},
-               "around": c.around, "emptiable": c.emptiable}
+               "around": c.around, "emptiable": c.emptiable, "constant": c.core_constant}
     usercache.write("compiled", name, marshal.dumps(payload))  # a cache that cannot be written only costs time
 
 
@@ -246,6 +301,6 @@ def _load(blob: bytes, env) -> Compiled | None:
         return Compiled(tpl, code(payload["body"]), parse_xml(payload["shell"]), payload["index"],
                         [(n, code(b)) for n, b in payload["parts"]], parse_xml(payload["core"]),
                         {p: code(b) for p, b in payload["props"].items()}, payload["static"], payload["around"],
-                        payload["emptiable"])
+                        payload["emptiable"], dict(payload["constant"]))
     except Exception:  # noqa: BLE001 - any damage in a cache entry only costs a compile
         return None

@@ -80,3 +80,72 @@ def test_the_template_check_cache_keys_on_the_code(monkeypatch, tmp_path):
     template_check.check_cached([])
     assert len(calls) == 2  # other code: checked again
     usercache.reset()
+
+
+def _reference_code() -> str:
+    """The fingerprint as first written: pathlib's rglob over the package, importlib.metadata's versions."""
+    import hashlib
+    from importlib import metadata
+
+    def version(name):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "-"
+
+    h = hashlib.sha256(f"python={sys.version}".encode())
+    for name in fingerprint.CRITICAL:
+        h.update(f"|{name}={version(name)}".encode())
+    for path in sorted(fingerprint.PACKAGE.rglob("*")):
+        if path.suffix not in (".py", ".yaml", ".yml", ".json") or "__pycache__" in path.parts or not path.is_file():
+            continue
+        h.update(b"\0" + path.relative_to(fingerprint.PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def test_the_fingerprint_reads_what_rglob_and_importlib_metadata_give():
+    from importlib import metadata
+
+    fingerprint.code.cache_clear()
+    assert fingerprint.code() == _reference_code()
+    for name in (*fingerprint.CRITICAL, "pydantic", "PyYAML", "filelock", "dvht-dossier"):
+        assert fingerprint._version(name) == metadata.version(name), name
+    assert fingerprint._version("no-such-distribution-dvht") == "-"
+
+
+def test_every_source_file_is_listed_and_no_cache_or_link_is_followed(tmp_path):
+    root = tmp_path / "pkg"
+    (root / "a" / "__pycache__").mkdir(parents=True)
+    (root / "a" / "__pycache__" / "m.py").write_text("cached")
+    (root / "a" / "m.py").write_text("x = 1")
+    (root / "a-b.yaml").write_text("k: v")
+    (root / "a" / "notes.txt").write_text("not a source")
+    (root / "data.json").write_text("{}")
+    (root / "z.yml").write_text("k: v")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.py").write_text("y = 2")
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "one.py").symlink_to(root / "a" / "m.py")  # a link to a file is read, as pathlib's is_file says
+    listed = [parts for parts, _ in fingerprint.sources(root)]
+    assert listed == [("a", "m.py"), ("a-b.yaml",), ("data.json",), ("one.py",), ("z.yml",)]
+    assert listed == [p.relative_to(root).parts for p in sorted(root.rglob("*"))
+                      if p.suffix in (".py", ".yaml", ".yml", ".json") and "__pycache__" not in p.parts and p.is_file()]
+
+
+def test_a_file_changed_with_its_size_and_time_kept_changes_the_fingerprint(tmp_path, monkeypatch):
+    """Every byte is read: an edit that keeps the file's size and modification time still counts."""
+    root = tmp_path / "pkg"
+    root.mkdir()
+    module = root / "m.py"
+    module.write_text("TEXT = 'kính đề nghị'\n", encoding="utf-8")
+    before = os.stat(module)
+    monkeypatch.setattr(fingerprint, "PACKAGE", root)
+    fingerprint.code.cache_clear()
+    first = fingerprint.code()
+    module.write_text("TEXT = 'kình đề nghị'\n", encoding="utf-8")  # ì for í: as many bytes in UTF-8
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(module).st_size == before.st_size and os.stat(module).st_mtime_ns == before.st_mtime_ns
+    fingerprint.code.cache_clear()
+    assert fingerprint.code() != first
+    fingerprint.code.cache_clear()

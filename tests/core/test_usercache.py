@@ -180,3 +180,33 @@ def test_a_key_others_can_read_is_not_used(cache, tmp_path):
     usercache.reset()
     assert usercache.read("checked", "a") is None
     assert any(str(key) in n for n in usercache.notes())
+
+
+def test_entries_are_read_whole_up_to_their_bound_and_tags_are_hmac_sha256(cache, tmp_path):
+    import hmac
+
+    for size in (0, 1, 1023, 1024):
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        assert usercache.write("checked", f"s{size}", data)
+        assert usercache.read("checked", f"s{size}", max_bytes=1024) == data
+    assert usercache.write("checked", "over", b"y" * 1025)
+    assert usercache.read("checked", "over", max_bytes=1024) is None  # over the bound: never read
+    key = (tmp_path / "config" / "cache.key").read_bytes()
+    blob = (cache / "checked" / "s1").read_bytes()
+    assert blob[:32] == hmac.new(key, b"checked/s1\0" + blob[32:], "sha256").digest()
+    grown = cache / "checked" / "s1023"
+    with open(grown, "ab") as fh:  # bytes appended after the tag was made: the tag no longer matches
+        fh.write(b"z")
+    assert usercache.read("checked", "s1023", max_bytes=1024) is None
+
+
+def test_a_cache_folder_under_missing_folders_is_made_private(tmp_path, monkeypatch):
+    deep = tmp_path / "not" / "there" / "cache"
+    monkeypatch.setenv("DVHT_CACHE", str(deep))
+    monkeypatch.setenv("DVHT_CACHE_KEY", str(tmp_path / "config" / "cache.key"))
+    usercache.reset()
+    assert usercache.read("checked", "absent") is None and usercache.write("checked", "a", b"ok")
+    assert usercache.read("checked", "a") == b"ok" and usercache.notes() == []
+    for folder in (deep, deep / "checked"):
+        assert stat.S_IMODE(os.lstat(folder).st_mode) == 0o700 and stat.S_ISDIR(os.lstat(folder).st_mode)
+    usercache.reset()

@@ -176,3 +176,69 @@ def test_untested_library_versions_take_docxtpls_public_render(monkeypatch):
     assert sorted(public) == sorted(fast)
     for key in fast:
         assert parts(public[key]) == parts(fast[key]), key
+
+
+def test_core_properties_follow_each_documents_title_date_and_template(tmp_path):
+    """The core properties made once per (values, date) and copied: a run of documents with other titles, other
+    dates and a property template that prints the context still gives the reference's core.xml each time."""
+    from docx import Document
+
+    p = template_path(DOCUMENTS[0])
+    doc = Document(str(p))
+    doc.core_properties.subject = "{{ unit.name }} — {{ year }}"  # Jinja in a property: rendered per document
+    doc.core_properties.keywords = "hồ sơ"  # not one the compiled path sets: stays as the template has it
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = buffer.getvalue()
+    compiled_mod._CACHE.clear()
+    c = compiled_mod.compiled(data, _environment())
+    assert c is not None and "subject" not in c.core_constant and c.core_constant["author"] == "dvht-dossier"
+    loaded, a = assess_file(EXAMPLE)
+    ctx = build_contexts(loaded.model, a, CAT)[0][DOCUMENTS[0].key]
+    other = {**ctx, "unit": {**ctx["unit"], "name": "Ủy ban nhân dân xã Khác & <Thử>"}, "year": 2031}
+    runs = [(ctx, CREATED, "một"), (other, CREATED, "hai"), (ctx, dt.datetime(2026, 3, 4, 8), "ba"),
+            (ctx, CREATED, "một" * 40), (other, CREATED, "hai")]
+    seen = set()
+    for context, created, title in runs:
+        got = parts(c.render(context, created, title))["docProps/core.xml"]
+        assert got == parts(render_reference(data, context, created, title))["docProps/core.xml"]
+        assert title.encode("utf-8") in got and created.strftime("%Y-%m-%dT%H:%M:%SZ").encode() in got
+        seen.add(got)
+    assert len(seen) == 4  # the repeated run gave the same bytes; every other one its own
+    compiled_mod._CACHE.clear()
+
+
+def _as_text_reference(xml: str, emptiable: str) -> str:
+    """`compiled._as_text` as first written: three regex substitutions (the reference for the str.find version)."""
+    import re
+
+    xml = re.sub(r"^<w:body[^>]*>", "<w:body>", xml, count=1)
+    xml = xml.replace("&#39;", "'").replace("&#34;", '"')
+    if not emptiable:
+        return xml
+    pattern = r"<(%s)( [^<>]*)?></\1>" % "|".join(map(re.escape, emptiable.split("|")))
+    return re.sub(pattern, r"<\1\2/>", xml)
+
+
+_PIECES = ["<w:body", ' xmlns:w="u"', ">", "<w:t>", "<w:t", ' xml:space="preserve"', "</w:t>", "></w:t>", "<w:tab/>",
+           "<w:p>", "</w:p>", "></w:p>", "<w:p", "</w:body>", "></w:body>", "&#39;", "&#34;", "&amp;", "a", "ầ", " ", "/",
+           "<", "{_", "<w:tc>", "</w:tc>", "<w:r><w:t>x</w:t></w:r>"]
+
+
+@pytest.mark.parametrize("emptiable", ["", "w:t", "w:p|w:t", "w:tc|w:t", "w:body|w:t", "w:t|w:tab"])
+def test_the_body_as_text_is_what_the_regexes_make(emptiable):
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=40))
+    def check(pieces):
+        xml = "".join(pieces)
+        assert b"".join(compiled_mod._as_text(xml, emptiable)) == _as_text_reference(xml, emptiable).encode("utf-8")
+
+    check()
+    for xml in ('<w:t xml:space="preserve">a></w:t>', "<w:t>></w:t>", "<w:t a></w:t></w:t>", "<w:body></w:body>",
+                '<w:body xmlns:w="&#34;"><w:t ></w:t>', "<w:tab></w:tab><w:t/></w:t>", "></w:t><w:t></w:t>",
+                "<w:body<w:t></w:t>", "<w:body <w:p></w:p>a&#39;b"):
+        assert b"".join(compiled_mod._as_text(xml, emptiable)) == _as_text_reference(xml, emptiable).encode("utf-8")
+    body = '<w:body xmlns:w="u"><w:p><w:r><w:t xml:space="preserve"></w:t><w:t></w:t><w:t>&#39;x</w:t></w:r></w:p></w:body>'
+    assert b"".join(compiled_mod._as_text(body, "w:t")) == b"<w:body><w:p><w:r><w:t xml:space=\"preserve\"/><w:t/><w:t>'x</w:t></w:r></w:p></w:body>"
