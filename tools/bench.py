@@ -168,7 +168,7 @@ def machine() -> str:
     memory = ""
     if hasattr(os, "sysconf") and "SC_PHYS_PAGES" in os.sysconf_names:
         memory = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30:.0f} GiB"
-    from pipeline.convert import soffice_binary
+    from pipeline.convert.pdf import soffice_binary
 
     office = "no LibreOffice"
     binary = soffice_binary()

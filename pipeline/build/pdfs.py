@@ -5,11 +5,9 @@ over to an identical new one.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import stat
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.build.plan import Outcome
@@ -46,6 +44,9 @@ def make_pdfs(good: list[Outcome], staging: Path, jobs: int | None = None) -> No
             parts.append((spec(key).title, target))
         unit, year = o.key.split("/")
         merges.append((parts, folder / MERGED, f"{o.unit_name or unit} — Hồ sơ tự đánh giá “Đơn vị học tập” năm {year}"))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = max(1, min(jobs or os.cpu_count() or 1, len(merges) // MERGES_PER_WORKER))
     if workers == 1 or multiprocessing.get_start_method() != "fork":  # a spawned worker costs more than it saves
         for args in merges:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -58,6 +57,8 @@ def stage_all(todo: list[Job], staging: Path, jobs: int | None, step: Step, stri
             outcomes.append(stage_one(job, staging, strict))
             step(len(outcomes), len(todo), job.key)
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor  # here: a run with one dossier never pays for its import
+
     warm(todo)  # compile each template once here: forked workers inherit it (spawned ones read the disk cache)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(stage_one, job, staging, strict) for job in todo]

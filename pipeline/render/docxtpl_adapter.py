@@ -37,10 +37,11 @@ FOOTER_URI = DocxTemplate.FOOTER_URI
 
 
 def _version(dist: str) -> tuple[int, ...] | None:
-    try:
-        return tuple(int(n) for n in re.findall(r"\d+", metadata.version(dist))[:3])
-    except (metadata.PackageNotFoundError, ValueError):
-        return None
+    from pipeline.core.fingerprint import _version as installed  # the METADATA line, read once for both
+
+    found = installed(dist)
+    numbers = re.findall(r"\d+", found)[:3] if found != "-" else []
+    return tuple(int(n) for n in numbers) if numbers else None
 
 
 def untested() -> list[str]:
