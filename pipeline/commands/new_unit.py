@@ -96,6 +96,14 @@ class Refused(PipelineError):
     """A yearly command asked for something the rules refuse; the message says why and what to do."""
 
 
+class HasYears(Refused):
+    """The unit is there already, with another year: a new year is carried from it (`new-year`), not started anew."""
+
+    def __init__(self, slug: str, other_year: int, path: Path, year: int):
+        super().__init__(f"đơn vị này đã có năm {other_year} ({path}); để chép sang năm {year}: dvht new-year {slug} {year}")
+        self.slug, self.other_year, self.year = slug, other_year, year
+
+
 class Exists(Refused):
     """The unit-year file is already there: never overwritten (`path` names it)."""
 
@@ -144,7 +152,7 @@ def new_unit(inputs: Path, name: str, year: int, slug: str | None = None, kind: 
             alt = "-".join(filter(None, (_kind_slug(name), slug)))
             raise Refused(f"thư mục {folder} đã là của “{other or paths[0].name}”; hai đơn vị không dùng chung một thư mục — "
                           f"đặt tên thư mục khác, ví dụ: dvht new-unit {alt} --name \"{name}\" --year {year}")
-        raise Refused(f"đơn vị này đã có năm {other_year} ({paths[0]}); để chép sang năm {year}: dvht new-year {slug} {year}")
+        raise HasYears(slug, other_year, paths[0], year)
     d = blank(name, year, kind=kind, level=level)
     resolved = resolve_level("tt24-2023", kind, level) or load_regulation("tt24-2023").kinds[kind].levels[0]
     text = write(d, load_catalogue("tt24-2023", resolved), f"đơn vị mới, năm {year}")

@@ -223,7 +223,7 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
                              **_checked(text, path)})
 
     async def api_new_unit(request: Request):
-        from pipeline.commands.new_unit import Exists, new_unit, slug_of
+        from pipeline.commands.new_unit import Exists, HasYears, new_unit, slug_of
 
         body = await _json(request) or {}
         name = " ".join(str(body.get("name", "")).split())
@@ -239,6 +239,9 @@ def create_app(inputs: Path, outputs: Path, token: str | None = None, port: int 
             path = new_unit(state.inputs, name, int(year), slug)
         except Exists:
             return JSONResponse({"error": f"Đã có tệp inputs/{slug}/{year}.yaml; mở nó từ danh sách."}, status_code=409)
+        except HasYears as exc:
+            return JSONResponse({"error": f"Đơn vị này đã có năm {exc.other_year}: chọn “Năm mới” ở đơn vị đó trong danh sách "
+                                          f"để chép sang năm {year} (giữ lời văn, Tổ, danh sách thành viên)."}, status_code=409)
         except PipelineError as exc:  # refused, in words: another unit's folder, a year out of range…
             return JSONResponse({"error": str(exc)[:1].upper() + str(exc)[1:]}, status_code=400)
         return JSONResponse({"url": f"/don-vi/{path.parent.name}/{year}"})

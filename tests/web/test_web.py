@@ -555,6 +555,8 @@ def test_new_unit_or_year_refused_by_the_rules_is_answered_in_words_not_500(clie
     assert r.status_code == 409 and "Đã có tệp inputs/quang-phu/2024.yaml" in r.json()["error"]
     r = client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Tân Mỹ", "year": "1999"})
     assert r.status_code == 400 and "1999" in r.json()["error"]
+    r = client.post("/api/new-unit", json={"name": "Ủy ban nhân dân xã Quảng Phú", "year": "2025"})
+    assert r.status_code == 409 and "Năm mới" in r.json()["error"] and "/" not in r.json()["error"].split("năm 2024")[0]
     r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "2024"})
     assert r.status_code == 409
     r = client.post("/api/new-year", json={"unit": "quang-phu", "year": "1999"})
