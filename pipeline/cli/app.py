@@ -36,12 +36,13 @@ def _err(text: str) -> None:
 
 
 def _print_problems(problems, note: str = "") -> None:
+    from pipeline.cli.dossier import symbol
     from pipeline.sources.load import meaning_of
 
     for problem in problems:
         meaning = meaning_of(problem.field) if problem.field and not problem.message.startswith("cần điền") else ""
         first, sep, rest = str(problem).partition("\n")  # a syntax error's line and caret stay below it
-        _err(f"  {problem.symbol} {first}" + (f" ({meaning})" if meaning else "") + sep + rest)
+        _err(f"  {symbol(problem)} {first}" + (f" ({meaning})" if meaning else "") + sep + rest)
     if note:
         _err(f"  ℹ {note}")
 

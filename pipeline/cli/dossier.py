@@ -15,6 +15,11 @@ from pipeline.build.run import BuildResult, build
 SYMBOLS = {"built": "✓ đã lập", "unchanged": "= không đổi", "failed": "✗ lỗi"}
 
 
+def symbol(problem) -> str:
+    """How a problem is marked on the officer's screen: ⚠ a warning (the dossier is built), ✗ an error."""
+    return "⚠" if problem.warning else "✗"
+
+
 class Progress:
     """A one-line progress bar on a terminal, shown once a batch has run for a second; silent otherwise."""
 
@@ -53,7 +58,7 @@ def lines(result: BuildResult) -> list[str]:
         if o.warnings:
             line += f" ({o.warnings} cảnh báo)"
         out.append(line)
-        out += [f"    {p.symbol} {p}" for p in o.problems]
+        out += [f"    {symbol(p)} {p}" for p in o.problems]
         out += [f"    ℹ {note}" for note in o.notes]
         out += [f"    ↻ {change}" for change in o.changes]
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in SYMBOLS}

@@ -41,10 +41,6 @@ class Problem:
     message: str
     warning: bool = False
 
-    @property
-    def symbol(self) -> str:
-        return "⚠" if self.warning else "✗"
-
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{self.field}: {self.message}" if self.field else self.message
