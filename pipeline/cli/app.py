@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.core.hints import command
 from pipeline.core.problems import InputError, PipelineError
-from pipeline.sources.files import UNIT as SLUG  # the one unit-folder rule
+from pipeline.sources.files import is_unit_folder  # the one unit-folder rule
 
 SCHEMA_OUT = Path("schema") / "input.schema.json"  # `dvht schema` writes it in the current folder (`make schema`: the checkout)
 
@@ -170,9 +170,8 @@ def _target(path: Path) -> tuple[Path, str | None, str | None]:
 def cmd_dossier(args) -> int:
     from pipeline.cli.dossier import build_all
 
-    if args.unit is not None and not SLUG.match(args.unit):
-        _out(f"✗ tên đơn vị “{args.unit}” không hợp lệ (chữ thường không dấu, số, “-”)")
-        return 2
+    if args.unit is not None and not is_unit_folder(args.unit):  # the build's own refusal and words: exit 2
+        return build_all(Path(args.inputs), Path(args.outputs), unit=args.unit, progress=False, out=_out)
     from pipeline.sources.files import year_files
 
     inputs, unit, year = _target(Path(args.inputs))
